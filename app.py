@@ -1,0 +1,52 @@
+"""The Starlette application: routes, middleware and lifespan, assembled."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route, WebSocketRoute
+from tortoise.contrib.starlette import RegisterTortoise
+
+import database
+import endpoints
+import settings
+from graph.http import GraphQLView
+from graph.schema import schema
+from middleware import BodySizeLimit
+
+logging.basicConfig(level=settings.LOG_LEVEL, format="%(levelname)s %(name)s: %(message)s")
+
+graphql = GraphQLView(schema, graphql_ide="graphiql" if settings.GRAPHIQL else None)
+
+
+@asynccontextmanager
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    # RegisterTortoise keeps one ORM context for every request; tables come from migrations only.
+    async with RegisterTortoise(app, config=database.TORTOISE_ORM, generate_schemas=False):
+        yield
+
+
+app = Starlette(
+    routes=[
+        Route("/", endpoints.root, name="root"),
+        Route("/health", endpoints.health, name="health"),
+        Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+        WebSocketRoute("/graphql", graphql, name="graphql_ws"),
+    ],
+    middleware=[
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.CORS_ALLOW_ORIGINS,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["*"],
+            max_age=600,
+        ),
+        Middleware(BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES),
+    ],
+    lifespan=lifespan,
+)

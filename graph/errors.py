@@ -1,0 +1,72 @@
+"""Errors: expected failures as union members, bad arguments as BAD_USER_INPUT, the rest masked."""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from graph.types import Todo
+from todos import errors
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR_MESSAGE = "Internal server error."
+
+
+@strawberry.interface(description="An expected failure, returned as data.")
+class UserError:
+    message: str
+
+
+@strawberry.type(description="An input value was refused; nothing was changed.")
+class ValidationError(UserError):
+    field: str = strawberry.field(description='The input field at fault, e.g. "title".')
+
+    @classmethod
+    def from_rules(cls, invalid: errors.Invalid) -> Self:
+        return cls(message=invalid.message, field=invalid.field)
+
+
+@strawberry.type(description="No todo has this ID; nothing was changed.")
+class NotFoundError(UserError):
+    id: strawberry.ID
+
+    @classmethod
+    def for_id(cls, global_id: str) -> Self:
+        return cls(message=errors.NotFound().message, id=strawberry.ID(global_id))
+
+
+@strawberry.type(description="The todo changed since the expected version; nothing was changed.")
+class VersionConflictError(UserError):
+    current: Todo = strawberry.field(description="The todo as it is now.")
+
+    @classmethod
+    def from_rules(cls, conflict: errors.VersionConflict) -> Self:
+        return cls(message=conflict.message, current=Todo.from_model(conflict.current))
+
+
+def bad_user_input(error: errors.BadInput) -> GraphQLError:
+    return GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"})
+
+
+def _is_unexpected(error: GraphQLError) -> bool:
+    """Errors raised by our code or a library (not GraphQL's own, nor BAD_USER_INPUT)."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Hides bugs and lost databases behind a generic message, keeping GraphQL's own errors."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR_MESSAGE)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        logger.error("unexpected error at %s", error.path, exc_info=error.original_error)
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+        return masked

@@ -1,0 +1,26 @@
+"""The schema: the roots, the extensions every request goes through."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from graph.errors import MaskUnexpectedErrors, NotFoundError, ValidationError, VersionConflictError
+from graph.mutations import Mutation
+from graph.queries import Query
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    # Union members are reachable from the mutations; the interface's implementations must be
+    # listed so that the exported schema has them all.
+    types=[ValidationError, NotFoundError, VersionConflictError],
+    extensions=[
+        MaskUnexpectedErrors(),
+        # Parsing and validating a document is a large share of a small query's cost.
+        ParserCache(maxsize=1000),
+        ValidationCache(maxsize=1000),
+    ],
+    config=StrawberryConfig(relay_use_legacy_global_id=False),
+)

@@ -1,0 +1,1 @@
+"""Schema migrations (aerich): one set per database kind, `mysql/` and `sqlite/`."""

@@ -1,0 +1,57 @@
+"""The stored todo."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+TITLE_MAX_LENGTH = 256
+# A folded title is rarely longer than the title; compatibility characters such as ligatures can
+# expand it, so the key has room for three times the title (768 utf8mb4 characters, MySQL's index
+# limit of 3072 bytes).
+SEARCH_KEY_MAX_LENGTH = 3 * TITLE_MAX_LENGTH
+
+
+class FoldedTextField(fields.CharField):
+    """Text compared byte for byte: on MySQL a binary collation, as SQLite compares by default.
+
+    The folding is done by the service, so the database's own collation must not fold again or
+    sort in its own way: `titleContains` and the TITLE sort then agree on SQLite and MySQL.
+    """
+
+    class _db_mysql:
+        def __init__(self, field: fields.CharField) -> None:
+            self.field = field
+
+        @property
+        def SQL_TYPE(self) -> str:  # noqa: N802 (Tortoise's name)
+            return f"VARCHAR({self.field.max_length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+
+
+class Todo(Model):
+    """A todo item."""
+
+    id = fields.IntField(primary_key=True)
+    title = fields.CharField(max_length=TITLE_MAX_LENGTH)
+    completed = fields.BooleanField(default=False)
+    order = fields.IntField(null=True)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    search_key = FoldedTextField(max_length=SEARCH_KEY_MAX_LENGTH)
+
+    class Meta:
+        table = "todo"
+        indexes = (
+            # The default sort (order, then created_at, then id), with and without the filter on
+            # completed; the TITLE sort; the other sorts.
+            Index(fields=("order", "created_at")),
+            Index(fields=("completed", "order", "created_at")),
+            Index(fields=("search_key",)),
+            Index(fields=("created_at",)),
+            Index(fields=("updated_at",)),
+        )
+
+    def __str__(self) -> str:
+        return f"Todo {self.id}: {self.title}"

@@ -1,0 +1,158 @@
+"""Changing todos: validation and versioning, each change done in the database in one step."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import F
+from tortoise.timezone import now
+from tortoise.transactions import in_transaction
+
+from models import TITLE_MAX_LENGTH, Todo
+from todos.errors import Invalid, NotFound, VersionConflict
+from todos.listing import TodoFilter, filtered
+from todos.search import search_key
+
+# Bulk changes touch rows by primary key, a bounded number per statement (SQLite's parameter cap).
+ID_CHUNK = 500
+
+
+class Missing(enum.Enum):
+    """A field left out of a partial update (as opposed to one sent as null)."""
+
+    MISSING = enum.auto()
+
+
+MISSING = Missing.MISSING
+
+
+@dataclass(frozen=True)
+class TodoChanges:
+    """The fields an update sets; a field left MISSING keeps its value."""
+
+    title: str | None | Missing = MISSING
+    completed: bool | None | Missing = MISSING
+    order: int | None | Missing = MISSING
+
+
+def clean_title(title: str | None) -> str | Invalid:
+    if title is None:
+        return Invalid("title", "The title cannot be null.")
+    title = title.strip()
+    if not title:
+        return Invalid("title", "The title cannot be empty.")
+    if len(title) > TITLE_MAX_LENGTH:
+        return Invalid("title", f"The title is longer than {TITLE_MAX_LENGTH} characters.")
+    return title
+
+
+def _values(changes: TodoChanges) -> dict[str, Any] | Invalid:
+    """The column values an update writes, or why the changes are refused."""
+    values: dict[str, Any] = {}
+    if changes.title is not MISSING:
+        title = clean_title(changes.title)
+        if isinstance(title, Invalid):
+            return title
+        values["title"] = title
+        values["search_key"] = search_key(title)
+    if changes.completed is not MISSING:
+        if changes.completed is None:
+            return Invalid("completed", "completed cannot be null.")
+        values["completed"] = changes.completed
+    if changes.order is not MISSING:
+        values["order"] = changes.order
+    return values
+
+
+async def create(title: str, completed: bool = False, order: int | None = None) -> Todo | Invalid:
+    cleaned = clean_title(title)
+    if isinstance(cleaned, Invalid):
+        return cleaned
+    return await Todo.create(
+        title=cleaned, search_key=search_key(cleaned), completed=completed, order=order, version=1
+    )
+
+
+async def _missing_or_conflict(pk: int, connection: Any) -> NotFound | VersionConflict:
+    current = await Todo.get_or_none(id=pk).using_db(connection)
+    return NotFound() if current is None else VersionConflict(current)
+
+
+async def update(
+    pk: int, changes: TodoChanges, expected_version: int | None = None
+) -> Todo | Invalid | NotFound | VersionConflict:
+    """Apply `changes`; the version check and increment are one UPDATE, so none is lost."""
+    values = _values(changes)
+    if isinstance(values, Invalid):
+        return values
+    async with in_transaction() as connection:
+        target = Todo.filter(id=pk)
+        if expected_version is not None:
+            target = target.filter(version=expected_version)
+        changed = await target.using_db(connection).update(
+            **values, version=F("version") + 1, updated_at=now()
+        )
+        if not changed:
+            return await _missing_or_conflict(pk, connection)
+        return await Todo.get(id=pk).using_db(connection)
+
+
+async def delete(pk: int, expected_version: int | None = None) -> int | NotFound | VersionConflict:
+    """Delete one todo; returns its primary key."""
+    async with in_transaction() as connection:
+        target = Todo.filter(id=pk)
+        if expected_version is not None:
+            target = target.filter(version=expected_version)
+        if not await target.using_db(connection).delete():
+            return await _missing_or_conflict(pk, connection)
+        return pk
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start : start + ID_CHUNK]
+
+
+async def set_completed(completed: bool, todo_filter: TodoFilter) -> list[Todo]:
+    """Set `completed` on the matching todos that differ; returns those, in the default order."""
+    async with in_transaction() as connection:
+        # Locking the rows (on MySQL) keeps the set that is changed equal to the set returned.
+        ids: list[int] = await (
+            filtered(todo_filter)
+            .filter(completed=not completed)
+            .select_for_update()
+            .using_db(connection)
+            .values_list("id", flat=True)
+        )
+        touched: list[Todo] = []
+        changed_at = now()
+        for chunk in _chunks(ids):
+            await (
+                Todo.filter(id__in=chunk)
+                .using_db(connection)
+                .update(completed=completed, version=F("version") + 1, updated_at=changed_at)
+            )
+            touched.extend(await Todo.filter(id__in=chunk).using_db(connection))
+    return sorted(touched, key=_default_sort_key)
+
+
+def _default_sort_key(todo: Todo) -> tuple[Any, ...]:
+    """The default sort of the list (order, nulls last; then created_at; then id)."""
+    return (todo.order is None, todo.order or 0, todo.created_at, todo.id)
+
+
+async def delete_matching(todo_filter: TodoFilter) -> list[int]:
+    """Delete the matching todos; returns their primary keys."""
+    async with in_transaction() as connection:
+        ids: list[int] = await (
+            filtered(todo_filter)
+            .select_for_update()
+            .using_db(connection)
+            .values_list("id", flat=True)
+        )
+        for chunk in _chunks(ids):
+            await Todo.filter(id__in=chunk).using_db(connection).delete()
+    return sorted(ids)

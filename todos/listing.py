@@ -1,0 +1,281 @@
+"""Reading todos: filters, sorts and keyset pages whose cursors never skip or repeat a todo."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tortoise.expressions import Case, Q, When
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+
+from models import Todo
+from todos.errors import BadInput
+from todos.search import fold
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+class SortField(enum.Enum):
+    ORDER = "order"
+    TITLE = "title"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+class SortDirection(enum.Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@dataclass(frozen=True)
+class TodoFilter:
+    completed: bool | None = None
+    title_contains: str | None = None
+
+    def to_q(self) -> Q:
+        q = Q()
+        if self.completed is not None:
+            q &= Q(completed=self.completed)
+        if self.title_contains:
+            q &= Q(search_key__contains=fold(self.title_contains))
+        return q
+
+
+@dataclass(frozen=True)
+class SortKey:
+    field: SortField
+    direction: SortDirection = SortDirection.ASC
+
+
+DEFAULT_SORT = (SortKey(SortField.ORDER), SortKey(SortField.CREATED_AT))
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int | None = None
+    after: str | None = None
+    last: int | None = None
+    before: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    todos: list[Todo]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One component of a total sort order: a column, its direction, whether it holds nulls."""
+
+    name: str
+    descending: bool
+    nullable: bool = False
+
+    def value_of(self, todo: Todo) -> Any:
+        value = getattr(todo, self.name)
+        return value.isoformat() if isinstance(value, datetime) else value
+
+    def parse(self, raw: object) -> Any:
+        """A cursor's value for this column, checked so that no forged cursor reaches SQL."""
+        if self.name in ("id", "order"):
+            if raw is None and self.nullable:
+                return None
+            if isinstance(raw, int) and not isinstance(raw, bool):
+                return raw
+        elif self.name == "search_key":
+            if isinstance(raw, str):
+                return raw
+        elif isinstance(raw, str):
+            try:
+                parsed = datetime.fromisoformat(raw)
+            except ValueError:
+                pass
+            else:
+                if parsed.tzinfo is not None:
+                    return parsed
+        raise BadInput("Invalid cursor.")
+
+    def beyond(self, value: Any, backwards: bool) -> Q | None:
+        """Rows strictly after `value` in this column's order (before it when `backwards`)."""
+        if self.nullable:
+            # Nulls sort last whichever the direction.
+            if value is None:
+                return None if not backwards else Q(**{f"{self.name}__isnull": False})
+            if not backwards:
+                return Q(**{f"{self.name}__isnull": True}) | self._compare(value, greater=True)
+            return self._compare(value, greater=False)
+        return self._compare(value, greater=not backwards)
+
+    def equal(self, value: Any) -> Q:
+        if value is None:
+            return Q(**{f"{self.name}__isnull": True})
+        return Q(**{self.name: value})
+
+    def _compare(self, value: Any, greater: bool) -> Q:
+        operator = "gt" if greater != self.descending else "lt"
+        return Q(**{f"{self.name}__{operator}": value})
+
+
+_COLUMNS = {
+    SortField.ORDER: ("order", True),
+    SortField.TITLE: ("search_key", False),
+    SortField.CREATED_AT: ("created_at", False),
+    SortField.UPDATED_AT: ("updated_at", False),
+}
+_ORDER_MISSING = "order_missing"
+
+
+def _columns(sort: Sequence[SortKey]) -> list[_Column]:
+    columns = []
+    for key in sort:
+        name, nullable = _COLUMNS[key.field]
+        columns.append(_Column(name, key.direction is SortDirection.DESC, nullable))
+    # The primary key last makes every order total, so no two rows tie.
+    columns.append(_Column("id", descending=False))
+    return columns
+
+
+def check_sort(sort: Sequence[SortKey] | None) -> tuple[SortKey, ...]:
+    if not sort:
+        return DEFAULT_SORT
+    fields = [key.field for key in sort]
+    if len(set(fields)) != len(fields):
+        raise BadInput("A sort may name each field only once.")
+    return tuple(sort)
+
+
+def _page_size(request: PageRequest) -> tuple[int, bool]:
+    """The page size, capped, and whether the page is taken from the end (`last`)."""
+    if request.first is not None and request.last is not None:
+        raise BadInput("Pass either first or last, not both.")
+    if (request.first or 0) < 0 or (request.last or 0) < 0:
+        raise BadInput("first and last must not be negative.")
+    if request.last is not None:
+        return min(request.last, MAX_PAGE_SIZE), True
+    size = DEFAULT_PAGE_SIZE if request.first is None else request.first
+    return min(size, MAX_PAGE_SIZE), False
+
+
+def _fingerprint(todo_filter: TodoFilter, sort: Sequence[SortKey]) -> str:
+    """What a cursor belongs to: the filter and sort it was issued for."""
+    shape = [
+        todo_filter.completed,
+        fold(todo_filter.title_contains or ""),
+        [[key.field.value, key.direction.value] for key in sort],
+    ]
+    return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
+
+
+def _encode_cursor(fingerprint: str, values: list[Any]) -> str:
+    payload = json.dumps({"f": fingerprint, "k": values}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(payload.encode()).decode()
+
+
+def _decode_cursor(cursor: str, fingerprint: str, columns: list[_Column]) -> list[Any]:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+    except (ValueError, UnicodeError, binascii.Error):
+        raise BadInput("Invalid cursor.") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("k"), list):
+        raise BadInput("Invalid cursor.")
+    if payload.get("f") != fingerprint:
+        raise BadInput("This cursor belongs to another sort or filter.")
+    raw_values = payload["k"]
+    if len(raw_values) != len(columns):
+        raise BadInput("Invalid cursor.")
+    return [column.parse(raw) for column, raw in zip(columns, raw_values, strict=True)]
+
+
+def _beyond_cursor(columns: list[_Column], values: list[Any], backwards: bool) -> Q:
+    """Rows strictly after (or before) the cursor's row in the total order: a keyset condition."""
+    alternatives: list[Q] = []
+    for position, column in enumerate(columns):
+        beyond = column.beyond(values[position], backwards)
+        if beyond is None:
+            continue
+        same_prefix = [columns[i].equal(values[i]) for i in range(position)]
+        alternatives.append(Q(*same_prefix, beyond) if same_prefix else beyond)
+    if not alternatives:
+        return Q(id__isnull=True)  # nothing lies beyond; id is never null
+    return Q(*alternatives, join_type=Q.OR)
+
+
+def _ordering(columns: list[_Column], backwards: bool) -> list[str]:
+    ordering = []
+    for column in columns:
+        if column.nullable:
+            ordering.append(f"-{_ORDER_MISSING}" if backwards else _ORDER_MISSING)
+        descending = column.descending != backwards
+        ordering.append(f"-{column.name}" if descending else column.name)
+    return ordering
+
+
+def filtered(todo_filter: TodoFilter) -> QuerySet[Todo]:
+    return Todo.filter(todo_filter.to_q())
+
+
+async def fetch_page(
+    todo_filter: TodoFilter, sort: Sequence[SortKey] | None, request: PageRequest
+) -> Page:
+    """One page of the todos matching `todo_filter`, in `sort` order: a single SQL statement."""
+    sort = check_sort(sort)
+    size, from_end = _page_size(request)
+    columns = _columns(sort)
+    fingerprint = _fingerprint(todo_filter, sort)
+
+    query = filtered(todo_filter).annotate(
+        **{_ORDER_MISSING: Case(When(order__isnull=True, then=1), default=0)}
+    )
+    if request.after is not None:
+        after = _decode_cursor(request.after, fingerprint, columns)
+        query = query.filter(_beyond_cursor(columns, after, backwards=False))
+    if request.before is not None:
+        before = _decode_cursor(request.before, fingerprint, columns)
+        query = query.filter(_beyond_cursor(columns, before, backwards=True))
+
+    # One row more than asked tells whether there is another page in that direction.
+    rows = list(await query.order_by(*_ordering(columns, from_end)).limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    if from_end:
+        rows.reverse()
+    cursors = [_encode_cursor(fingerprint, [c.value_of(row) for c in columns]) for row in rows]
+    return Page(
+        todos=rows,
+        cursors=cursors,
+        has_next_page=more if not from_end else request.before is not None,
+        has_previous_page=more if from_end else request.after is not None,
+    )
+
+
+async def count(todo_filter: TodoFilter) -> int:
+    return await filtered(todo_filter).count()
+
+
+@dataclass(frozen=True)
+class TodoStats:
+    total: int
+    completed: int
+
+    @property
+    def active(self) -> int:
+        return self.total - self.completed
+
+
+async def stats() -> TodoStats:
+    """The list footer's counts, in one query."""
+    groups = await Todo.annotate(n=Count("id")).group_by("completed").values("completed", "n")
+    completed = sum(group["n"] for group in groups if group["completed"])
+    return TodoStats(total=sum(group["n"] for group in groups), completed=completed)
