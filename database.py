@@ -12,22 +12,28 @@ import settings
 
 APP_LABEL = "models"
 
-TORTOISE_ORM: dict[str, Any] = {
-    "connections": {"default": settings.DATABASE_URL},
-    "apps": {
-        APP_LABEL: {
-            "models": ["models", "aerich.models"],
-            "default_connection": "default",
-        }
-    },
-    # Aware datetimes, so the API's DateTime values carry their UTC offset.
-    "use_tz": True,
-    "timezone": "UTC",
-}
 
-# aerich writes SQL for one kind of database, so each kind keeps its own set of migrations.
-MIGRATIONS_ROOT = Path(__file__).parent / "migrations"
-MIGRATIONS_LOCATION = str(MIGRATIONS_ROOT / settings.DATABASE_KIND)
+
+def tortoise_config(url: str) -> dict[str, Any]:
+    """The Tortoise (and aerich) configuration for a database URL."""
+    return {
+        "connections": {"default": url},
+        "apps": {
+            APP_LABEL: {"models": ["models", "aerich.models"], "default_connection": "default"}
+        },
+        # Aware datetimes, so the API's DateTime values carry their UTC offset.
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def migrations_location(kind: str) -> str:
+    """aerich writes SQL for one kind of database, so each kind keeps its own migrations."""
+    return str(Path(__file__).parent / "migrations" / kind)
+
+
+TORTOISE_ORM = tortoise_config(settings.DATABASE_URL)
+MIGRATIONS_LOCATION = migrations_location(settings.DATABASE_KIND)
 
 
 async def ping(timeout: float) -> bool:

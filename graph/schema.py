@@ -17,10 +17,11 @@ schema = strawberry.Schema(
     # listed so that the exported schema has them all.
     types=[ValidationError, NotFoundError, VersionConflictError],
     extensions=[
-        MaskUnexpectedErrors(),
-        # Parsing and validating a document is a large share of a small query's cost.
-        ParserCache(maxsize=1000),
-        ValidationCache(maxsize=1000),
+        MaskUnexpectedErrors,
+        # Parsing and validating a document is a large share of a small query's cost; the caches
+        # live at module level, shared by the per-request extension instances.
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
     ],
     config=StrawberryConfig(relay_use_legacy_global_id=False),
 )

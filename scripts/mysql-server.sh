@@ -2,18 +2,19 @@
 # A private MariaDB (MySQL protocol) on 127.0.0.1 for the tests, without systemd.
 #   scripts/mysql-server.sh start   install mariadb-server if missing, start, create the database
 #   scripts/mysql-server.sh stop    stop it and remove its data
-#   scripts/mysql-server.sh env     print the MYSQL_* settings that point at it
+#   scripts/mysql-server.sh url DB  print a DATABASE_URL for database DB on it
+#   scripts/mysql-server.sh sql SQL run SQL on it as root
 # State lives in $MYSQL_TEST_DIR (default build/mysql); the port is $MYSQL_TEST_PORT (default 33061).
 DIR=${MYSQL_TEST_DIR:-$(pwd)/build/mysql}
 PORT=${MYSQL_TEST_PORT:-33061}
 SOCKET=$DIR/mysqld.sock
 
-env_lines() {
-    echo "MYSQL_HOST=127.0.0.1"
-    echo "MYSQL_PORT=$PORT"
-    echo "MYSQL_USER=todo"
-    echo "MYSQL_PASSWORD=todo"
-    echo "MYSQL_DATABASE=todobackend"
+url() {
+    echo "mysql://todo:todo@127.0.0.1:$PORT/$1?charset=utf8mb4"
+}
+
+sql() {
+    mariadb --no-defaults --socket="$SOCKET" -uroot -e "$1"
 }
 
 running() {
@@ -48,9 +49,8 @@ start() {
         if [ $i -gt 60 ]; then echo "MariaDB did not start; see $DIR/error.log" >&2; exit 1; fi
         sleep 0.5
     done
-    # The test user may create and drop the per-run test databases.
+    # The test user may create and drop its scratch and test databases.
     mariadb --no-defaults --socket="$SOCKET" -uroot <<SQL
-CREATE DATABASE IF NOT EXISTS todobackend CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS 'todo'@'127.0.0.1' IDENTIFIED BY 'todo';
 CREATE USER IF NOT EXISTS 'todo'@'localhost' IDENTIFIED BY 'todo';
 GRANT ALL PRIVILEGES ON *.* TO 'todo'@'127.0.0.1';
@@ -71,6 +71,7 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
-    env) env_lines ;;
-    *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+    url) url "${2:?usage: $0 url DATABASE}" ;;
+    sql) sql "${2:?usage: $0 sql STATEMENTS}" ;;
+    *) echo "usage: $0 start|stop|url DATABASE|sql STATEMENTS" >&2; exit 2 ;;
 esac

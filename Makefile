@@ -1,0 +1,55 @@
+# todobackend: `make help` lists the targets. Native targets need Python 3.11+ and make;
+# the Docker targets need a Docker engine with Compose v2.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+REPORTS := build/reports
+MYSQL := scripts/mysql-server.sh
+
+.PHONY: help install run migrate migrations schema lint check test-native
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+# The virtualenv is rebuilt whenever the lock file changes; uv (itself pinned in the lock) installs it.
+$(BIN)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --python $(BIN)/python
+	touch $@
+
+install: $(BIN)/.installed ## create .venv from the lock file
+
+run: install migrate ## migrate the configured database, then serve on HOST:PORT (default SQLite)
+	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT)
+
+migrate: install ## apply the pending migrations to the configured database
+	$(BIN)/python -m migrations upgrade
+
+migrations: install ## write migrations for both databases from the models: make migrations NAME=...
+	@test -n "$(NAME)" || { echo "usage: make migrations NAME=what_changed"; exit 1; }
+	rm -f build/migrations.sqlite3 && mkdir -p build
+	DATABASE_URL=sqlite://build/migrations.sqlite3 $(BIN)/python -m migrations new $(NAME)
+	$(MYSQL) start
+	$(MYSQL) sql "DROP DATABASE IF EXISTS migrations_scratch; CREATE DATABASE migrations_scratch"
+	DATABASE_URL="$$($(MYSQL) url migrations_scratch)" $(BIN)/python -m migrations new $(NAME)
+	$(MYSQL) sql "DROP DATABASE migrations_scratch"
+
+schema: install ## write schema.graphql from the code
+	$(BIN)/python -m graph > schema.graphql
+
+lint: install ## ruff (lint and format) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+check: lint ## lint, check schema.graphql is current and contains the contract, run every test
+	$(BIN)/python -m graph | diff -u schema.graphql - || { echo "schema.graphql is stale: make schema"; exit 1; }
+	scripts/test.sh $(BIN)/pytest --junitxml=$(REPORTS)/unittests.xml \
+		--cov --cov-report=xml:$(REPORTS)/coverage.xml --cov-report=term
