@@ -1,4 +1,4 @@
-"""How the service reaches its database: the Tortoise config (also aerich's) and a liveness probe."""
+"""How the service reaches its database: the Tortoise config (aerich's too) and a liveness probe."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from tortoise import connections
 import settings
 
 APP_LABEL = "models"
-
 
 
 def tortoise_config(url: str) -> dict[str, Any]:
@@ -36,11 +35,11 @@ TORTOISE_ORM = tortoise_config(settings.DATABASE_URL)
 MIGRATIONS_LOCATION = migrations_location(settings.DATABASE_KIND)
 
 
-async def ping(timeout: float) -> bool:
-    """True when the database answers a trivial query within `timeout` seconds."""
+async def ping(seconds: float) -> bool:
+    """True when the database answers a trivial query within `seconds`."""
     try:
-        connection = connections.get("default")
-        await asyncio.wait_for(connection.execute_query("SELECT 1"), timeout)
+        async with asyncio.timeout(seconds):
+            await connections.get("default").execute_query("SELECT 1")
     except Exception:  # any failure means "unreachable"; /health reports, it does not raise
         return False
     return True

@@ -28,7 +28,8 @@ T = TypeVar("T")
 
 def _read(name: str, cast: type[T], default: Any) -> T:
     try:
-        return config(name, cast=cast, default=default)
+        value: T = config(name, cast=cast, default=default)
+        return value
     except ValueError as error:
         raise SettingError(name, str(error)) from None
 

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from graph.errors import MaskUnexpectedErrors, NotFoundError, ValidationError, VersionConflictError
 from graph.mutations import Mutation
 from graph.queries import Query
 
-schema = strawberry.Schema(
+
+class Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log nothing here: the client's own errors are not the service's, and unexpected ones
+        are logged with their traceback by MaskUnexpectedErrors."""
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     # Union members are reachable from the mutations; the interface's implementations must be

@@ -1,8 +1,8 @@
 """Apply or write migrations for the configured database.
 
-    python -m migrations upgrade      apply the pending migrations (idempotent)
-    python -m migrations heads        list the pending migrations
-    python -m migrations new NAME     write a migration for the model changes (`make migrations`)
+python -m migrations upgrade      apply the pending migrations (idempotent)
+python -m migrations heads        list the pending migrations
+python -m migrations new NAME     write a migration for the model changes (`make migrations`)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ TITLE_MAX_LENGTH = 256
 SEARCH_KEY_MAX_LENGTH = 3 * TITLE_MAX_LENGTH
 
 
-class FoldedTextField(fields.CharField):
+class FoldedTextField(fields.CharField[str]):
     """Text compared byte for byte: on MySQL a binary collation, as SQLite compares by default.
 
     The folding is done by the service, so the database's own collation must not fold again or
@@ -21,11 +21,11 @@ class FoldedTextField(fields.CharField):
     """
 
     class _db_mysql:
-        def __init__(self, field: fields.CharField) -> None:
+        def __init__(self, field: fields.CharField[str]) -> None:
             self.field = field
 
         @property
-        def SQL_TYPE(self) -> str:  # noqa: N802 (Tortoise's name)
+        def SQL_TYPE(self) -> str:
             return f"VARCHAR({self.field.max_length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
 
 

@@ -33,9 +33,9 @@ MISSING = Missing.MISSING
 class TodoChanges:
     """The fields an update sets; a field left MISSING keeps its value."""
 
-    title: str | None | Missing = MISSING
-    completed: bool | None | Missing = MISSING
-    order: int | None | Missing = MISSING
+    title: str | Missing | None = MISSING
+    completed: bool | Missing | None = MISSING
+    order: int | Missing | None = MISSING
 
 
 def clean_title(title: str | None) -> str | Invalid:
@@ -77,7 +77,7 @@ async def create(title: str, completed: bool = False, order: int | None = None) 
 
 
 async def _missing_or_conflict(pk: int, connection: Any) -> NotFound | VersionConflict:
-    current = await Todo.get_or_none(id=pk).using_db(connection)
+    current = await Todo.filter(id=pk).using_db(connection).first()
     return NotFound() if current is None else VersionConflict(current)
 
 
@@ -97,7 +97,7 @@ async def update(
         )
         if not changed:
             return await _missing_or_conflict(pk, connection)
-        return await Todo.get(id=pk).using_db(connection)
+        return await Todo.filter(id=pk).using_db(connection).get()
 
 
 async def delete(pk: int, expected_version: int | None = None) -> int | NotFound | VersionConflict:
@@ -120,7 +120,7 @@ async def set_completed(completed: bool, todo_filter: TodoFilter) -> list[Todo]:
     """Set `completed` on the matching todos that differ; returns those, in the default order."""
     async with in_transaction() as connection:
         # Locking the rows (on MySQL) keeps the set that is changed equal to the set returned.
-        ids: list[int] = await (
+        ids: list[int] = await (  # type: ignore[assignment]  # flat: a list of ints
             filtered(todo_filter)
             .filter(completed=not completed)
             .select_for_update()
@@ -147,7 +147,7 @@ def _default_sort_key(todo: Todo) -> tuple[Any, ...]:
 async def delete_matching(todo_filter: TodoFilter) -> list[int]:
     """Delete the matching todos; returns their primary keys."""
     async with in_transaction() as connection:
-        ids: list[int] = await (
+        ids: list[int] = await (  # type: ignore[assignment]  # flat: a list of ints
             filtered(todo_filter)
             .select_for_update()
             .using_db(connection)

@@ -75,6 +75,12 @@ class Page:
     has_previous_page: bool
 
 
+def _q(lookup: str, value: Any) -> Q:
+    """A filter on a lookup built at run time, such as "order__gt"."""
+    filters: dict[str, Any] = {lookup: value}
+    return Q(**filters)
+
+
 @dataclass(frozen=True)
 class _Column:
     """One component of a total sort order: a column, its direction, whether it holds nulls."""
@@ -112,20 +118,20 @@ class _Column:
         if self.nullable:
             # Nulls sort last whichever the direction.
             if value is None:
-                return None if not backwards else Q(**{f"{self.name}__isnull": False})
+                return None if not backwards else _q(f"{self.name}__isnull", False)
             if not backwards:
-                return Q(**{f"{self.name}__isnull": True}) | self._compare(value, greater=True)
+                return _q(f"{self.name}__isnull", True) | self._compare(value, greater=True)
             return self._compare(value, greater=False)
         return self._compare(value, greater=not backwards)
 
     def equal(self, value: Any) -> Q:
         if value is None:
-            return Q(**{f"{self.name}__isnull": True})
-        return Q(**{self.name: value})
+            return _q(f"{self.name}__isnull", True)
+        return _q(self.name, value)
 
     def _compare(self, value: Any, greater: bool) -> Q:
         operator = "gt" if greater != self.descending else "lt"
-        return Q(**{f"{self.name}__{operator}": value})
+        return _q(f"{self.name}__{operator}", value)
 
 
 _COLUMNS = {
@@ -185,8 +191,12 @@ def _encode_cursor(fingerprint: str, values: list[Any]) -> str:
 
 def _decode_cursor(cursor: str, fingerprint: str, columns: list[_Column]) -> list[Any]:
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
-    except (ValueError, UnicodeError, binascii.Error):
+        raw = base64.urlsafe_b64decode(cursor.encode("ascii"))
+        # Only the exact text this service issued: base64 decoding forgives stray characters.
+        if base64.urlsafe_b64encode(raw).decode() != cursor:
+            raise ValueError(cursor)
+        payload = json.loads(raw)
+    except (ValueError, UnicodeError, binascii.Error, RecursionError):
         raise BadInput("Invalid cursor.") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("k"), list):
         raise BadInput("Invalid cursor.")
@@ -235,9 +245,9 @@ async def fetch_page(
     columns = _columns(sort)
     fingerprint = _fingerprint(todo_filter, sort)
 
-    query = filtered(todo_filter).annotate(
-        **{_ORDER_MISSING: Case(When(order__isnull=True, then=1), default=0)}
-    )
+    # Tortoise's stubs leave out the plain values that When and Case take.
+    order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
+    query = filtered(todo_filter).annotate(**{_ORDER_MISSING: order_missing})
     if request.after is not None:
         after = _decode_cursor(request.after, fingerprint, columns)
         query = query.filter(_beyond_cursor(columns, after, backwards=False))

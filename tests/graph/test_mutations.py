@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from typing import Any
 
 from graph.ids import todo_global_id
 from tests.graphql import CREATE, DELETE, GET, LIST, UPDATE, GraphQLClient
@@ -95,8 +96,14 @@ async def test_blank_title_is_refused(client: GraphQLClient) -> None:
 
 async def test_refused_update_changes_nothing(client: GraphQLClient) -> None:
     todo = await client.create("Walk the dog")
-    for bad in [{"title": " "}, {"title": None}, {"completed": None}, {"title": "y" * 257}]:
-        refused = (await client.data(UPDATE, id=todo["id"], input={**bad, "order": 9}))
+    refusals: list[dict[str, Any]] = [
+        {"title": " "},
+        {"title": None},
+        {"completed": None},
+        {"title": "y" * 257},
+    ]
+    for bad in refusals:
+        refused = await client.data(UPDATE, id=todo["id"], input={**bad, "order": 9})
         result = refused["updateTodo"]
         assert result["__typename"] == "ValidationError", bad
         assert result["field"] == next(iter(bad))
@@ -117,7 +124,11 @@ async def test_unknown_and_malformed_ids_are_not_found(client: GraphQLClient) ->
     await client.data(DELETE, id=todo["id"])
     for bad_id in [todo["id"], "nonsense", "", "VXNlcjox", todo_global_id(0), "Todo:1", "💥"]:
         updated = (await client.data(UPDATE, id=bad_id, input={"completed": True}))["updateTodo"]
-        assert updated == {"__typename": "NotFoundError", "message": updated["message"], "id": bad_id}
+        assert updated == {
+            "__typename": "NotFoundError",
+            "message": updated["message"],
+            "id": bad_id,
+        }
         deleted = (await client.data(DELETE, id=bad_id))["deleteTodo"]
         assert deleted["__typename"] == "NotFoundError"
         assert (await client.data(GET, id=bad_id))["todo"] is None
@@ -131,7 +142,7 @@ async def test_every_update_adds_one_to_the_version_even_without_change(
 ) -> None:
     todo = await client.create("Walk the dog")
     for expected in (2, 3):
-        same = (await client.data(UPDATE, id=todo["id"], input={"title": "Walk the dog"}))
+        same = await client.data(UPDATE, id=todo["id"], input={"title": "Walk the dog"})
         assert same["updateTodo"]["version"] == expected
 
 

@@ -1,0 +1,86 @@
+"""A running service to drive over HTTP: ACCEPTANCE_URL's, or a uvicorn started here per database.
+
+Started here, each server runs as `make run` does: the migrations are applied, then uvicorn serves.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from gql import Client, GraphQLRequest
+from gql.client import AsyncClientSession
+from gql.transport.httpx import HTTPXAsyncTransport
+
+from tests.databases import BACKENDS, database_url, recreate
+
+STARTUP_SECONDS = 30
+_DELETE_ALL = GraphQLRequest("mutation { deleteTodos { affectedCount } }")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server exited with {server.returncode}")
+        try:
+            if httpx.get(f"{url}/health").status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the server was not healthy within {STARTUP_SECONDS} s")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> AsyncIterator[str]:
+    """The base URL of a running service."""
+    if given := os.environ.get("ACCEPTANCE_URL"):
+        if request.param != BACKENDS[0]:
+            pytest.skip("ACCEPTANCE_URL names one service; it is tested once")
+        yield given.rstrip("/")
+        return
+    database = database_url(request.param, tmp_dir, "acceptance")
+    await recreate(database)
+    env = {**os.environ, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
+    subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+async def session(service_url: str) -> AsyncIterator[AsyncClientSession]:
+    """A gql session on the service, which starts with no todos."""
+    transport = HTTPXAsyncTransport(url=f"{service_url}/graphql", timeout=30)
+    async with Client(transport=transport) as gql_session:
+        await gql_session.execute(_DELETE_ALL)
+        yield gql_session
+
+
+@pytest.fixture
+def http(service_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=service_url) as client:
+        yield client

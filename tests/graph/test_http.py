@@ -1,0 +1,106 @@
+"""The GraphQL endpoint over HTTP: what it accepts, what it refuses, what it never reveals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph.errors import INTERNAL_ERROR_MESSAGE
+from tests.graphql import CREATE, LIST, GraphQLClient
+from todos import listing
+
+MALFORMED_BODIES = [
+    b'"a string"',
+    b"null",
+    b"42",
+    b"[]",
+    b"not json",
+    b"\xff\xfe{}",
+    b"\xef\xbb\xbf{}",
+    "{}".encode("utf-16"),
+    b"[" * 100_000 + b"]" * 100_000,
+    b'{"query": 5}',
+    b'{"query": "{ todoStats { total } }", "variables": []}',
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES, ids=lambda body: repr(body[:12]))
+async def test_malformed_bodies_get_400_and_change_nothing(
+    client: GraphQLClient, body: bytes
+) -> None:
+    response = await client.http.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+    assert (await client.data(LIST))["todos"]["totalCount"] == 0
+
+
+async def test_oversized_body_gets_413(client: GraphQLClient) -> None:
+    title = "x" * 2_000_000
+    body = json.dumps({"query": CREATE, "variables": {"input": {"title": title}}})
+    response = await client.http.post(
+        "/graphql", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert (await client.data(LIST))["todos"]["totalCount"] == 0
+
+
+async def test_queries_over_get_but_never_mutations(client: GraphQLClient) -> None:
+    response = await client.http.get("/graphql", params={"query": "{ todoStats { total } }"})
+    assert response.json() == {"data": {"todoStats": {"total": 0}}}
+    mutation = 'mutation { createTodo(input: {title: "x"}) { __typename } }'
+    refused = await client.http.get("/graphql", params={"query": mutation})
+    assert refused.status_code == 400
+    assert (await client.data(LIST))["todos"]["totalCount"] == 0
+
+
+async def test_browser_get_opens_graphiql(client: GraphQLClient) -> None:
+    response = await client.http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_cors_lets_browsers_from_any_origin_call(client: GraphQLClient) -> None:
+    preflight = await client.http.options(
+        "/graphql",
+        headers={
+            "origin": "https://app.example",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] in ("*", "https://app.example")
+
+
+async def test_unexpected_errors_are_masked(
+    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object) -> object:
+        raise RuntimeError("SELECT secret FROM internals at /srv/app.py")
+
+    monkeypatch.setattr(listing, "stats", broken)
+    body = await client.post("{ todoStats { total } }")
+    [error] = body["errors"]
+    assert error["message"] == INTERNAL_ERROR_MESSAGE
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
+    assert "secret" not in json.dumps(body)
+
+
+async def test_graphql_errors_are_not_masked(client: GraphQLClient) -> None:
+    body = await client.post("{ todos { nope } }")
+    [error] = body["errors"]
+    assert "nope" in error["message"]
+
+
+async def test_root_points_to_graphql(client: GraphQLClient) -> None:
+    response = await client.http.get("/")
+    assert response.json()["graphql"] == "http://testserver/graphql"
+
+
+async def test_health_is_ok_with_the_database(client: GraphQLClient) -> None:
+    response = await client.http.get("/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
