@@ -93,8 +93,8 @@ WORKDIR /app
 # The pruned, precompiled source, owned by root: the app user can read it but not change it.
 COPY --from=source /app /app
 
-# The app runs unprivileged.
-USER app
+# The app runs unprivileged, as `app`; numeric, so Kubernetes' runAsNonRoot can verify it.
+USER 1000:1000
 
 # uvicorn's port; Compose publishes it on a free host port.
 EXPOSE 8000

@@ -19,9 +19,9 @@ help: ## list the targets
 
 # The virtualenv is rebuilt whenever the lock file changes; uv (itself pinned in the lock) installs it.
 $(BIN)/.installed: pyproject.toml uv.lock
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked --python $(BIN)/python
+	test -x $(BIN)/uv || { rm -rf $(VENV) && $(PYTHON) -m venv $(VENV) && \
+		$(BIN)/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION); }
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --locked
 	touch $@
 
 install: $(BIN)/.installed ## create .venv from the lock file

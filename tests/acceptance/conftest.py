@@ -5,6 +5,7 @@ Started here, each server runs as `make run` does: the migrations are applied, t
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -46,7 +47,7 @@ def _wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
-async def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> AsyncIterator[str]:
+def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
     """The base URL of a running service."""
     if given := os.environ.get("ACCEPTANCE_URL"):
         if request.param != BACKENDS[0]:
@@ -54,7 +55,7 @@ async def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> AsyncIter
         yield given.rstrip("/")
         return
     database = database_url(request.param, tmp_dir, "acceptance")
-    await recreate(database)
+    asyncio.run(recreate(database))
     env = {**os.environ, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
     subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
     port = _free_port()

@@ -149,7 +149,8 @@ async def test_paging_visits_every_todo_once(session: AsyncClientSession) -> Non
 
 
 async def test_bad_paging_arguments_are_bad_user_input(session: AsyncClientSession) -> None:
-    for arguments in [{"first": -1}, {"after": "not-a-cursor"}]:
+    bad: list[dict[str, Any]] = [{"first": -1}, {"after": "not-a-cursor"}]
+    for arguments in bad:
         with pytest.raises(TransportQueryError) as raised:
             await run(session, LIST, **arguments)
         assert raised.value.errors

@@ -53,7 +53,7 @@ def differences(contract: GraphQLSchema, served: GraphQLSchema) -> list[str]:
                     found.append(f"{name}.{field_name}: {field.type}")
                     continue
                 for arg_name, arg in getattr(field, "args", {}).items():
-                    served_arg = served_field.args.get(arg_name)  # type: ignore[union-attr]
+                    served_arg = served_field.args.get(arg_name)
                     if served_arg is None or str(served_arg.type) != str(arg.type):
                         found.append(f"{name}.{field_name}({arg_name}: {arg.type})")
     return found
