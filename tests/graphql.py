@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +61,10 @@ class GraphQLClient:
 
     async def post(self, query: str, **variables: Any) -> dict[str, Any]:
         """The whole response body of a POST."""
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables})
+        # ASCII JSON, as browsers may send it: escapes such as a lone "\ud800" reach the server.
+        body = json.dumps({"query": query, "variables": variables})
+        headers = {"content-type": "application/json"}
+        response = await self.http.post("/graphql", content=body, headers=headers)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body

@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from models import TITLE_MAX_LENGTH, Todo
 from todos.errors import Invalid, NotFound, VersionConflict
 from todos.listing import TodoFilter, filtered
-from todos.search import search_key
+from todos.search import is_text, search_key
 
 # Bulk changes touch rows by primary key, a bounded number per statement (SQLite's parameter cap).
 ID_CHUNK = 500
@@ -46,6 +46,8 @@ def clean_title(title: str | None) -> str | Invalid:
         return Invalid("title", "The title cannot be empty.")
     if len(title) > TITLE_MAX_LENGTH:
         return Invalid("title", f"The title is longer than {TITLE_MAX_LENGTH} characters.")
+    if not is_text(title):
+        return Invalid("title", "The title is not valid Unicode text.")
     return title
 
 

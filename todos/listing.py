@@ -18,7 +18,7 @@ from tortoise.queryset import QuerySet
 
 from models import Todo
 from todos.errors import BadInput
-from todos.search import fold
+from todos.search import fold, is_text
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -46,6 +46,8 @@ class TodoFilter:
         if self.completed is not None:
             q &= Q(completed=self.completed)
         if self.title_contains:
+            if not is_text(self.title_contains):
+                raise BadInput("titleContains is not valid Unicode text.")
             q &= Q(search_key__contains=fold(self.title_contains))
         return q
 

@@ -14,6 +14,15 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
+def is_text(text: str) -> bool:
+    """False for strings no database can store: JSON lets lone surrogates ("\\ud800") through."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def search_key(title: str) -> str:
     """The stored key for a title: its folded form, cut to the column's length."""
     return fold(title)[:SEARCH_KEY_MAX_LENGTH]

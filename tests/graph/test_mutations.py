@@ -101,6 +101,7 @@ async def test_refused_update_changes_nothing(client: GraphQLClient) -> None:
         {"title": None},
         {"completed": None},
         {"title": "y" * 257},
+        {"title": "lone \ud800 surrogate"},
     ]
     for bad in refusals:
         refused = await client.data(UPDATE, id=todo["id"], input={**bad, "order": 9})

@@ -177,6 +177,7 @@ async def test_bad_paging_arguments_are_bad_user_input(client: GraphQLClient) ->
     await bad_input(client, after=cursor, sort=[{"field": "TITLE"}])
     await bad_input(client, after=cursor, filter={"completed": True})
     await bad_input(client, sort=[{"field": "TITLE"}, {"field": "TITLE", "direction": "DESC"}])
+    await bad_input(client, filter={"titleContains": "lone \ud800 surrogate"})
 
 
 async def test_forged_cursor_values_are_bad_user_input(client: GraphQLClient) -> None:
