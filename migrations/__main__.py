@@ -25,16 +25,20 @@ async def heads() -> None:
 
 async def new(name: str) -> None:
     folder = Migrate.get_migration_dir(MIGRATIONS_LOCATION, APP_LABEL)
-    async with Command(TORTOISE_ORM, app=APP_LABEL, location=MIGRATIONS_LOCATION) as command:
+    command = Command(TORTOISE_ORM, app=APP_LABEL, location=MIGRATIONS_LOCATION)
+    try:
         if not list(folder.glob("*.py")):
-            # The first migration creates the tables from scratch.
+            # The first migration creates the tables, on an empty database of this kind.
             await command.init_db(safe=True)
             print(f"wrote the first migration in {folder}")
             return
-        await command.init()
-        await command.upgrade(run_in_transaction=True)
-        written = await command.migrate(name, no_input=True)
+        # Offline: the change is worked out from the models and the state the last migration file
+        # records, so no database of this kind is needed to write it.
+        await command.init(offline=True)
+        written = await command.migrate(name, no_input=True, offline=True)
         print(f"wrote {folder / written}" if written else "no changes in the models")
+    finally:
+        await command.aclose()
 
 
 async def upgrade() -> None:

@@ -62,9 +62,9 @@ class GraphQLClient:
     async def post(self, query: str, **variables: Any) -> dict[str, Any]:
         """The whole response body of a POST."""
         # ASCII JSON, as browsers may send it: escapes such as a lone "\ud800" reach the server.
-        body = json.dumps({"query": query, "variables": variables})
+        request = json.dumps({"query": query, "variables": variables})
         headers = {"content-type": "application/json"}
-        response = await self.http.post("/graphql", content=body, headers=headers)
+        response = await self.http.post("/graphql", content=request, headers=headers)
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
