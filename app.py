@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
 import database
@@ -20,6 +22,8 @@ from graph.schema import schema
 from middleware import BodySizeLimit
 
 logging.basicConfig(level=settings.LOG_LEVEL, format="%(levelname)s %(name)s: %(message)s")
+
+GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 
 graphql = GraphQLView(schema, graphql_ide="graphiql" if settings.GRAPHIQL else None)
 
@@ -37,6 +41,8 @@ app = Starlette(
         Route("/health", endpoints.health, name="health"),
         Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
         WebSocketRoute("/graphql", graphql, name="graphql_ws"),
+        # GraphiQL's scripts and styles, served by the service itself (no CDN).
+        Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
     ],
     middleware=[
         Middleware(
