@@ -20,6 +20,8 @@ import settings
 from graph.http import GraphQLView
 from graph.schema import schema
 from middleware import BodySizeLimit
+from redis_relay import relay_events
+from todos import events
 
 logging.basicConfig(level=settings.LOG_LEVEL, format="%(levelname)s %(name)s: %(message)s")
 
@@ -31,7 +33,12 @@ graphql = GraphQLView(schema, graphql_ide="graphiql" if settings.GRAPHIQL else N
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     # RegisterTortoise keeps one ORM context for every request; tables come from migrations only.
-    async with RegisterTortoise(app, config=database.TORTOISE_ORM, generate_schemas=False):
+    async with (
+        RegisterTortoise(app, config=database.TORTOISE_ORM, generate_schemas=False),
+        relay_events(settings.REDIS_URL, events.hub) as relay,
+    ):
+        # /health reports on the relay; None when events stay in this process.
+        app.state.relay = relay
         yield
 
 

@@ -7,6 +7,7 @@ from starlette.responses import JSONResponse
 
 import database
 import settings
+from redis_relay import RedisRelay
 
 
 async def root(request: Request) -> JSONResponse:
@@ -16,8 +17,18 @@ async def root(request: Request) -> JSONResponse:
     )
 
 
+def _events_health(relay: RedisRelay | None) -> str:
+    if relay is None:
+        return "local"  # one process: events never leave it
+    return "ok" if relay.healthy else "degraded"
+
+
 async def health(request: Request) -> JSONResponse:
-    """200 when the database answers, 503 when it does not."""
+    """200 when the database answers, 503 when it does not; says how events travel."""
+    relay = getattr(request.app.state, "relay", None)
+    events = _events_health(relay)
     if await database.ping(settings.HEALTH_TIMEOUT_SECONDS):
-        return JSONResponse({"status": "ok", "database": "ok"})
-    return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok", "events": events})
+    return JSONResponse(
+        {"status": "unavailable", "database": "unreachable", "events": events}, status_code=503
+    )

@@ -76,4 +76,5 @@ CORS_ALLOW_ORIGINS: list[str] = list(
 GRAPHIQL: bool = _read("GRAPHIQL", bool, True)
 LOG_LEVEL: str = _log_level()
 MAX_BODY_BYTES: int = _positive_int("MAX_BODY_BYTES", 1_000_000)
+REDIS_URL: str = _read("REDIS_URL", str, "")
 HEALTH_TIMEOUT_SECONDS: float = _read("HEALTH_TIMEOUT_SECONDS", float, 2.0)

@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from graph.errors import MaskUnexpectedErrors, NotFoundError, ValidationError, VersionConflictError
 from graph.mutations import Mutation
 from graph.queries import Query
+from graph.subscriptions import Subscription
 
 
 class Schema(strawberry.Schema):
@@ -24,6 +25,7 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     # Union members are reachable from the mutations; the interface's implementations must be
     # listed so that the exported schema has them all.
     types=[ValidationError, NotFoundError, VersionConflictError],

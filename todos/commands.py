@@ -12,6 +12,7 @@ from tortoise.timezone import now
 from tortoise.transactions import in_transaction
 
 from models import TITLE_MAX_LENGTH, Todo
+from todos import events
 from todos.errors import Invalid, NotFound, VersionConflict
 from todos.listing import TodoFilter, filtered
 from todos.search import is_text, search_key
@@ -73,9 +74,11 @@ async def create(title: str, completed: bool = False, order: int | None = None) 
     cleaned = clean_title(title)
     if isinstance(cleaned, Invalid):
         return cleaned
-    return await Todo.create(
+    todo = await Todo.create(
         title=cleaned, search_key=search_key(cleaned), completed=completed, order=order, version=1
     )
+    events.created(todo)
+    return todo
 
 
 async def _missing_or_conflict(pk: int, connection: Any) -> NotFound | VersionConflict:
@@ -99,7 +102,9 @@ async def update(
         )
         if not changed:
             return await _missing_or_conflict(pk, connection)
-        return await Todo.filter(id=pk).using_db(connection).get()
+        todo = await Todo.filter(id=pk).using_db(connection).get()
+    events.updated(todo)  # after the commit, with nothing awaited between: in commit order
+    return todo
 
 
 async def delete(pk: int, expected_version: int | None = None) -> int | NotFound | VersionConflict:
@@ -110,7 +115,8 @@ async def delete(pk: int, expected_version: int | None = None) -> int | NotFound
             target = target.filter(version=expected_version)
         if not await target.using_db(connection).delete():
             return await _missing_or_conflict(pk, connection)
-        return pk
+    events.deleted(pk)
+    return pk
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
@@ -138,7 +144,10 @@ async def set_completed(completed: bool, todo_filter: TodoFilter) -> list[Todo]:
                 .update(completed=completed, version=F("version") + 1, updated_at=changed_at)
             )
             touched.extend(await Todo.filter(id__in=chunk).using_db(connection))
-    return sorted(touched, key=_default_sort_key)
+    touched.sort(key=_default_sort_key)
+    for todo in touched:
+        events.updated(todo)
+    return touched
 
 
 def _default_sort_key(todo: Todo) -> tuple[Any, ...]:
@@ -157,4 +166,7 @@ async def delete_matching(todo_filter: TodoFilter) -> list[int]:
         )
         for chunk in _chunks(ids):
             await Todo.filter(id__in=chunk).using_db(connection).delete()
-    return sorted(ids)
+    ids.sort()
+    for pk in ids:
+        events.deleted(pk)
+    return ids

@@ -6,7 +6,9 @@ Started here, each server runs as `make run` does: the migrations are applied, t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -46,17 +48,10 @@ def _wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"the server was not healthy within {STARTUP_SECONDS} s")
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
-    """The base URL of a running service."""
-    if given := os.environ.get("ACCEPTANCE_URL"):
-        if request.param != BACKENDS[0]:
-            pytest.skip("ACCEPTANCE_URL names one service; it is tested once")
-        yield given.rstrip("/")
-        return
-    database = database_url(request.param, tmp_dir, "acceptance")
-    asyncio.run(recreate(database))
-    env = {**os.environ, "DATABASE_URL": database, "LOG_LEVEL": "WARNING"}
+@contextlib.contextmanager
+def running_server(env: dict[str, str]) -> Iterator[str]:
+    """A uvicorn serving the app with `env`, migrated first as by `make run`; yields its URL."""
+    env = {**os.environ, "LOG_LEVEL": "WARNING", **env}
     subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
     port = _free_port()
     server = subprocess.Popen(
@@ -70,6 +65,70 @@ def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
+    """The base URL of a running service."""
+    if given := os.environ.get("ACCEPTANCE_URL"):
+        if request.param != BACKENDS[0]:
+            pytest.skip("ACCEPTANCE_URL names one service; it is tested once")
+        yield given.rstrip("/")
+        return
+    database = database_url(request.param, tmp_dir, "acceptance")
+    asyncio.run(recreate(database))
+    with running_server({"DATABASE_URL": database}) as url:
+        yield url
+
+
+class LocalRedis:
+    """A private redis-server that a test may stop and start again."""
+
+    def __init__(self, folder: str) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = folder
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", self.folder]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture(scope="session")
+def local_redis(tmp_dir: str) -> Iterator[LocalRedis]:
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true needs redis-server for the multi-process tests")
+        pytest.skip("no redis-server (scripts/test.sh installs it as root)")
+    redis = LocalRedis(tmp_dir)
+    redis.start()
+    yield redis
+    redis.stop()
+
+
+@pytest.fixture(scope="session")
+def replica_urls(tmp_dir: str, local_redis: LocalRedis) -> Iterator[list[str]]:
+    """Two service processes on one database, carrying events through one Redis."""
+    backend = "mysql" if os.environ.get("TEST_MYSQL_URL") else "sqlite"
+    database = database_url(backend, tmp_dir, "replicas")
+    asyncio.run(recreate(database))
+    env = {"DATABASE_URL": database, "REDIS_URL": local_redis.url}
+    with running_server(env) as first, running_server(env) as second:
+        yield [first, second]
 
 
 @pytest.fixture
