@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 import database
 import endpoints
+import logs
 import settings
 from graph.http import GraphQLView
 from graph.schema import schema
@@ -23,7 +23,7 @@ from middleware import BodySizeLimit
 from redis_relay import relay_events
 from todos import events
 
-logging.basicConfig(level=settings.LOG_LEVEL, format="%(levelname)s %(name)s: %(message)s")
+logs.configure(settings.LOG_LEVEL, as_json=settings.PRODUCTION)
 
 GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 
@@ -52,6 +52,7 @@ app = Starlette(
         Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
     ],
     middleware=[
+        Middleware(logs.RequestIds, log_access=settings.PRODUCTION),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.CORS_ALLOW_ORIGINS,

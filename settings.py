@@ -61,11 +61,18 @@ def _log_level() -> str:
     return level
 
 
-def _positive_int(name: str, default: int) -> int:
-    value = _read(name, int, default)
-    if value <= 0:
-        raise SettingError(name, "expected a positive whole number")
+def _positive(name: str, cast: type[T], default: T) -> T:
+    value = _read(name, cast, default)
+    if not value > 0:  # type: ignore[operator]
+        raise SettingError(name, "expected a positive number")
     return value
+
+
+def _graphiql(production: bool) -> bool:
+    graphiql = _read("GRAPHIQL", bool, not production)
+    if graphiql and production:
+        raise SettingError("GRAPHIQL", "GraphiQL cannot be served in production mode")
+    return graphiql
 
 
 DATABASE_URL: str = _database_url()
@@ -73,8 +80,17 @@ DATABASE_KIND: str = DATABASE_SCHEMES[DATABASE_URL.split("://", 1)[0]]
 CORS_ALLOW_ORIGINS: list[str] = list(
     _read("CORS_ALLOW_ORIGINS", CommaSeparatedStrings, CommaSeparatedStrings("*"))
 )
-GRAPHIQL: bool = _read("GRAPHIQL", bool, True)
+# Production: no introspection, no "Did you mean" suggestions, no GraphiQL, JSON log lines.
+PRODUCTION: bool = _read("PRODUCTION", bool, False)
+GRAPHIQL: bool = _graphiql(PRODUCTION)
 LOG_LEVEL: str = _log_level()
-MAX_BODY_BYTES: int = _positive_int("MAX_BODY_BYTES", 1_000_000)
 REDIS_URL: str = _read("REDIS_URL", str, "")
-HEALTH_TIMEOUT_SECONDS: float = _read("HEALTH_TIMEOUT_SECONDS", float, 2.0)
+HEALTH_TIMEOUT_SECONDS: float = _positive("HEALTH_TIMEOUT_SECONDS", float, 2.0)
+
+# Limits on one request.
+MAX_BODY_BYTES: int = _positive("MAX_BODY_BYTES", int, 1_000_000)
+MAX_QUERY_DEPTH: int = _positive("MAX_QUERY_DEPTH", int, 15)
+MAX_QUERY_TOKENS: int = _positive("MAX_QUERY_TOKENS", int, 2_000)
+MAX_ALIASES: int = _positive("MAX_ALIASES", int, 30)
+MAX_DIRECTIVES: int = _positive("MAX_DIRECTIVES", int, 5)
+REQUEST_TIMEOUT_SECONDS: float = _positive("REQUEST_TIMEOUT_SECONDS", float, 10.0)

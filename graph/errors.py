@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
 from typing import Self
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
+from strawberry.extensions import MaskErrors, SchemaExtension
 
 from graph.types import Todo
 from todos import errors
@@ -70,3 +72,40 @@ class MaskUnexpectedErrors(MaskErrors):
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
         return masked
+
+
+MAX_ERRORS = 10
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def tidy(errors: list[GraphQLError], hide_suggestions: bool) -> list[GraphQLError]:
+    """Each message once and at most MAX_ERRORS of them; without "Did you mean" when asked."""
+    kept: dict[str, GraphQLError] = {}
+    for error in errors:
+        message = SUGGESTION.sub("", error.message) if hide_suggestions else error.message
+        if message not in kept:
+            error.message = message
+            kept[message] = error
+    tidied = list(kept.values())
+    if len(tidied) > MAX_ERRORS:
+        left_out = len(tidied) - MAX_ERRORS + 1
+        tidied = [*tidied[: MAX_ERRORS - 1], GraphQLError(f"{left_out} more errors left out.")]
+    return tidied
+
+
+class TidyErrors(SchemaExtension):
+    """Keeps error lists short: a document repeating a mistake a thousand times gets one error."""
+
+    hide_suggestions = False
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = tidy(result.errors, self.hide_suggestions)
+
+
+class TidyErrorsWithoutSuggestions(TidyErrors):
+    """TidyErrors for production: no "Did you mean" hints about the schema, of any kind."""
+
+    hide_suggestions = True

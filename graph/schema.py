@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    ParserCache,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from graph.errors import MaskUnexpectedErrors, NotFoundError, ValidationError, VersionConflictError
+import settings
+from graph.errors import (
+    MaskUnexpectedErrors,
+    NotFoundError,
+    TidyErrors,
+    TidyErrorsWithoutSuggestions,
+    ValidationError,
+    VersionConflictError,
+)
+from graph.limits import DocumentLimits, enforce
 from graph.mutations import Mutation
 from graph.queries import Query
 from graph.subscriptions import Subscription
@@ -22,6 +39,28 @@ class Schema(strawberry.Schema):
         are logged with their traceback by MaskUnexpectedErrors."""
 
 
+def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+    limits = DocumentLimits(
+        max_depth=settings.MAX_QUERY_DEPTH,
+        max_aliases=settings.MAX_ALIASES,
+        max_directives=settings.MAX_DIRECTIVES,
+    )
+    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+        MaskUnexpectedErrors,
+        TidyErrorsWithoutSuggestions if settings.PRODUCTION else TidyErrors,
+        # The token limit applies while parsing, so it comes before the parser cache.
+        lambda: MaxTokensLimiter(max_token_count=settings.MAX_QUERY_TOKENS),
+        # Parsing and validating a document is a large share of a small query's cost; the caches
+        # live at module level, shared by the per-request extension instances.
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+        enforce(limits),
+    ]
+    if settings.PRODUCTION:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return extensions
+
+
 schema = Schema(
     query=Query,
     mutation=Mutation,
@@ -29,12 +68,8 @@ schema = Schema(
     # Union members are reachable from the mutations; the interface's implementations must be
     # listed so that the exported schema has them all.
     types=[ValidationError, NotFoundError, VersionConflictError],
-    extensions=[
-        MaskUnexpectedErrors,
-        # Parsing and validating a document is a large share of a small query's cost; the caches
-        # live at module level, shared by the per-request extension instances.
-        lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCache(maxsize=1000),
-    ],
-    config=StrawberryConfig(relay_use_legacy_global_id=False),
+    extensions=_extensions(),
+    config=StrawberryConfig(
+        relay_use_legacy_global_id=False, disable_field_suggestions=settings.PRODUCTION
+    ),
 )

@@ -158,6 +158,8 @@ def _columns(sort: Sequence[SortKey]) -> list[_Column]:
 def check_sort(sort: Sequence[SortKey] | None) -> tuple[SortKey, ...]:
     if not sort:
         return DEFAULT_SORT
+    if len(sort) > len(SortField):
+        raise BadInput(f"A sort has at most {len(SortField)} keys.")
     fields = [key.field for key in sort]
     if len(set(fields)) != len(fields):
         raise BadInput("A sort may name each field only once.")
