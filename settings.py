@@ -42,8 +42,10 @@ def _mysql_url() -> str | None:
     user = quote(_read("MYSQL_USER", str, "todo"), safe="")
     password = quote(_read("MYSQL_PASSWORD", str, ""), safe="")
     database = quote(_read("MYSQL_DATABASE", str, "todobackend"), safe="")
-    # utf8mb4 on the connection too, so emoji reach the utf8mb4 tables intact.
-    return f"mysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4"
+    # utf8mb4 on the connection too, so emoji reach the utf8mb4 tables intact; a database that
+    # does not answer is reported within seconds, not aiomysql's default minute.
+    query = "charset=utf8mb4&connect_timeout=5"
+    return f"mysql://{user}:{password}@{host}:{port}/{database}?{query}"
 
 
 def _database_url() -> str:
@@ -85,6 +87,8 @@ PRODUCTION: bool = _read("PRODUCTION", bool, False)
 GRAPHIQL: bool = _graphiql(PRODUCTION)
 LOG_LEVEL: str = _log_level()
 REDIS_URL: str = _read("REDIS_URL", str, "")
+# How long `python -m migrations upgrade` waits for a database that is still starting.
+MIGRATE_WAIT_SECONDS: float = _read("MIGRATE_WAIT_SECONDS", float, 60.0)
 HEALTH_TIMEOUT_SECONDS: float = _positive("HEALTH_TIMEOUT_SECONDS", float, 2.0)
 
 # Limits on one request.

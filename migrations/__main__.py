@@ -14,6 +14,7 @@ from aerich import Command
 from aerich.migrate import Migrate
 
 import migrations
+import settings
 from database import APP_LABEL, MIGRATIONS_LOCATION, TORTOISE_ORM
 
 
@@ -42,7 +43,9 @@ async def new(name: str) -> None:
 
 
 async def upgrade() -> None:
-    applied = await migrations.upgrade(TORTOISE_ORM, MIGRATIONS_LOCATION)
+    applied = await migrations.upgrade(
+        TORTOISE_ORM, MIGRATIONS_LOCATION, wait_seconds=settings.MIGRATE_WAIT_SECONDS
+    )
     print("\n".join(f"applied {name}" for name in applied) or "no migrations to apply")
 
 

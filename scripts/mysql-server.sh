@@ -2,6 +2,7 @@
 # A private MariaDB (MySQL protocol) on 127.0.0.1 for the tests, without systemd.
 #   scripts/mysql-server.sh start   install mariadb-server if missing, start, create the database
 #   scripts/mysql-server.sh stop    stop it and remove its data
+#   scripts/mysql-server.sh kill    kill it at once (SIGKILL), keeping its data, as a crash would
 #   scripts/mysql-server.sh url DB  print a DATABASE_URL for database DB on it
 #   scripts/mysql-server.sh sql SQL run SQL on it as root
 # State lives in $MYSQL_TEST_DIR (default build/mysql); the port is $MYSQL_TEST_PORT (default 33061).
@@ -10,7 +11,7 @@ PORT=${MYSQL_TEST_PORT:-33061}
 SOCKET=$DIR/mysqld.sock
 
 url() {
-    echo "mysql://todo:todo@127.0.0.1:$PORT/$1?charset=utf8mb4"
+    echo "mysql://todo:todo@127.0.0.1:$PORT/$1?charset=utf8mb4&connect_timeout=5"
 }
 
 sql() {
@@ -71,7 +72,8 @@ stop() {
 case "${1:-}" in
     start) start ;;
     stop) stop ;;
+    kill) running && kill -9 "$(cat "$DIR/mysqld.pid")" && rm -f "$DIR/mysqld.pid" ;;
     url) url "${2:?usage: $0 url DATABASE}" ;;
     sql) sql "${2:?usage: $0 sql STATEMENTS}" ;;
-    *) echo "usage: $0 start|stop|url DATABASE|sql STATEMENTS" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|kill|url DATABASE|sql STATEMENTS" >&2; exit 2 ;;
 esac

@@ -26,7 +26,7 @@ def test_embedded_default_is_a_sqlite_file() -> None:
 def test_mysql_settings_build_an_aiomysql_url_with_escaped_password() -> None:
     result = run_settings(PRINT_URL, MYSQL_HOST="db", MYSQL_PASSWORD="p@ss/word", MYSQL_USER="todo")
     assert result.stdout.strip() == (
-        "mysql://todo:p%40ss%2Fword@db:3306/todobackend?charset=utf8mb4"
+        "mysql://todo:p%40ss%2Fword@db:3306/todobackend?charset=utf8mb4&connect_timeout=5"
     )
 
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 
 import httpx
 import pytest
@@ -24,6 +25,7 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from tests.databases import BACKENDS, database_url, recreate
 
 STARTUP_SECONDS = 30
+GRACEFUL_SHUTDOWN_SECONDS = 5  # as `make run` and the image start uvicorn
 _DELETE_ALL = GraphQLRequest("mutation { deleteTodos { affectedCount } }")
 
 
@@ -34,34 +36,42 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_healthy(url: str, server: subprocess.Popen[bytes]) -> None:
+def _wait_until_up(url: str, server: subprocess.Popen[bytes], healthy: bool) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise RuntimeError(f"the server exited with {server.returncode}")
         try:
-            if httpx.get(f"{url}/health").status_code == 200:
+            if httpx.get(f"{url}/health").status_code == 200 or not healthy:
                 return
         except httpx.TransportError:
             pass
         time.sleep(0.1)
-    raise RuntimeError(f"the server was not healthy within {STARTUP_SECONDS} s")
+    raise RuntimeError(f"the server was not up within {STARTUP_SECONDS} s")
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen[bytes]
 
 
 @contextlib.contextmanager
-def running_server(env: dict[str, str]) -> Iterator[str]:
-    """A uvicorn serving the app with `env`, migrated first as by `make run`; yields its URL."""
+def running_server(
+    env: dict[str, str], migrate: bool = True, healthy: bool = True
+) -> Iterator[Server]:
+    """A uvicorn serving the app with `env`, started as `make run` does (migrations first)."""
     env = {**os.environ, "LOG_LEVEL": "WARNING", **env}
-    subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-    )
+    if migrate:
+        subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
+    port = str(_free_port())
+    command = [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", port]
+    command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+    server = subprocess.Popen(command, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(url, server)
-        yield url
+        _wait_until_up(url, server, healthy)
+        yield Server(url, server)
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -77,8 +87,8 @@ def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
         return
     database = database_url(request.param, tmp_dir, "acceptance")
     asyncio.run(recreate(database))
-    with running_server({"DATABASE_URL": database}) as url:
-        yield url
+    with running_server({"DATABASE_URL": database}) as server:
+        yield server.url
 
 
 class LocalRedis:
@@ -128,7 +138,7 @@ def replica_urls(tmp_dir: str, local_redis: LocalRedis) -> Iterator[list[str]]:
     asyncio.run(recreate(database))
     env = {"DATABASE_URL": database, "REDIS_URL": local_redis.url}
     with running_server(env) as first, running_server(env) as second:
-        yield [first, second]
+        yield [first.url, second.url]
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ MISTAKES = {
 def production(tmp_dir: str) -> Iterator[httpx.Client]:
     env = {"DATABASE_URL": database_url("sqlite", tmp_dir, "production"), "PRODUCTION": "true"}
     env["GRAPHIQL"] = "false"  # the tests turn it on for themselves; production refuses it
-    with running_server(env) as url, httpx.Client(base_url=url) as client:
+    with running_server(env) as server, httpx.Client(base_url=server.url) as client:
         yield client
 
 
