@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 
@@ -104,3 +105,33 @@ async def test_health_is_ok_with_the_database(client: GraphQLClient) -> None:
     response = await client.http.get("/health")
     assert response.status_code == 200
     assert response.json()["status"] == "ok"
+
+
+MUTATION = 'mutation { createTodo(input: {title: "x"}) { __typename } }'
+MULTIPART = (
+    '--b\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
+    + json.dumps({"query": "mutation { deleteTodos { affectedCount } }"})
+    + "\r\n--b--\r\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", urlencode({"query": MUTATION})),
+        ("text/plain", json.dumps({"query": MUTATION})),
+        ("multipart/form-data; boundary=b", MULTIPART),
+    ],
+    ids=["form", "text", "multipart"],
+)
+async def test_state_changes_only_through_json_posts(
+    client: GraphQLClient, content_type: str, body: str
+) -> None:
+    """A cross-site form can send these without a CORS preflight (CSRF); they are refused."""
+    await client.create("keep me")
+    response = await client.http.post(
+        "/graphql", content=body, headers={"content-type": content_type}
+    )
+    assert response.status_code == 400
+    titles = [node["title"] for node in (await client.data(LIST))["todos"]["nodes"]]
+    assert titles == ["keep me"]
