@@ -16,6 +16,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 import database
 import endpoints
 import logs
+import rest
 import settings
 from graph.http import GraphQLView
 from graph.schema import schema
@@ -50,13 +51,14 @@ app = Starlette(
         WebSocketRoute("/graphql", graphql, name="graphql_ws"),
         # GraphiQL's scripts and styles, served by the service itself (no CDN).
         Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
+        *rest.routes,
     ],
     middleware=[
         Middleware(logs.RequestIds, log_access=settings.PRODUCTION),
         Middleware(
             CORSMiddleware,
             allow_origins=settings.CORS_ALLOW_ORIGINS,
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
             allow_headers=["*"],
             max_age=600,
         ),
@@ -64,3 +66,6 @@ app = Starlette(
     ],
     lifespan=lifespan,
 )
+
+# As in the original API, "/todos/" is not "/todos": no redirects between the two spellings.
+app.router.redirect_slashes = False
