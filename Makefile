@@ -11,8 +11,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REPORTS := build/reports
 MYSQL := scripts/mysql-server.sh
+HADOLINT := $(BIN)/hadolint
+CONTRACT := ../shared/contract/schema.graphql
 
-.PHONY: help install run migrate migrations schema lint check test-native
+.PHONY: help install run migrate migrations schema lint check
+
+# The book's Docker targets: version, test, release, clean.
+include docker.mk
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,12 +48,20 @@ migrations: install ## write migrations for both databases from the models: make
 schema: install ## write schema.graphql from the code
 	$(BIN)/python -m graph > schema.graphql
 
-lint: install ## ruff (lint and format) and mypy
+lint: install ## ruff (lint and format), mypy, hadolint, and docker-compose.yml's validity
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(HADOLINT) Dockerfile
+	@# Compose needs a Docker client with the compose plugin; CI always has it (the harness).
+	@if [ "$$CI" = true ] || docker compose version >/dev/null 2>&1; then \
+		echo "$(COMPOSE) config --quiet"; $(COMPOSE) config --quiet; \
+	else echo "docker compose is not available here: docker-compose.yml not checked"; fi
 
 check: lint ## lint, check schema.graphql is current and contains the contract, run every test
 	$(BIN)/python -m graph | diff -u schema.graphql - || { echo "schema.graphql is stale: make schema"; exit 1; }
+	@# The tests check the schema against their copy of the shared contract; is it the current one?
+	@if [ -f $(CONTRACT) ]; then diff -u $(CONTRACT) tests/contract/schema.graphql || \
+		{ echo "tests/contract/schema.graphql differs from $(CONTRACT): copy it"; exit 1; }; fi
 	scripts/test.sh $(BIN)/pytest --junitxml=$(REPORTS)/unittests.xml \
 		--cov --cov-report=xml:$(REPORTS)/coverage.xml --cov-report=term

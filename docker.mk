@@ -10,14 +10,13 @@ APP_VERSION ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The test containers run as the caller, so the reports in build/reports are the caller's files.
 DOCKER_USER ?= $(shell id -u):$(shell id -g)
 DOCKER_REPORTS := build/reports
-HADOLINT ?= hadolint
 
-.PHONY: version test release clean docker-lint
+.PHONY: version test release clean
 
 version: ## print {"Version": "<git short hash>"} (APP_VERSION=... overrides it)
 	@echo '{"Version": "$(APP_VERSION)"}'
 
-test: ## build the images (pulling newer bases), run the test suite in Docker; reports in build/reports
+test: ## build the images (newer bases pulled), run the tests in Docker; reports in build/reports
 	mkdir -p $(DOCKER_REPORTS)
 	$(COMPOSE) build --pull test release
 	$(COMPOSE) run --rm --no-TTY --user $(DOCKER_USER) test
@@ -32,7 +31,3 @@ release: ## migrate db, start app, run the acceptance tests against it, print th
 clean: ## remove the Docker stack with its volumes, and the dangling todobackend images
 	$(COMPOSE) down --volumes --remove-orphans
 	docker image prune --force --filter label=application=todobackend
-
-docker-lint: ## hadolint the Dockerfile, validate docker-compose.yml
-	$(HADOLINT) Dockerfile
-	$(COMPOSE) config --quiet

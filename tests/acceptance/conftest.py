@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -80,10 +81,11 @@ def running_server(
 @pytest.fixture(scope="session", params=BACKENDS)
 def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
     """The base URL of a running service."""
-    if given := os.environ.get("ACCEPTANCE_URL"):
+    if os.environ.get("ACCEPTANCE_URL"):
         if request.param != BACKENDS[0]:
             pytest.skip("ACCEPTANCE_URL names one service; it is tested once")
-        yield given.rstrip("/")
+        # One replica for the whole run: changes made through two replicas may interleave.
+        yield _replicas()[0]
         return
     database = database_url(request.param, tmp_dir, "acceptance")
     asyncio.run(recreate(database))
@@ -130,9 +132,27 @@ def local_redis(tmp_dir: str) -> Iterator[LocalRedis]:
     redis.stop()
 
 
+def _replicas() -> list[str]:
+    """The URL of each replica behind ACCEPTANCE_URL (Compose's DNS names them all)."""
+    url = urlsplit(os.environ["ACCEPTANCE_URL"])
+    host, port = url.hostname or "localhost", url.port or 80
+    addresses = sorted({info[4][0] for info in socket.getaddrinfo(host, port, socket.AF_INET)})
+    return [f"{url.scheme}://{address}:{port}" for address in addresses]
+
+
 @pytest.fixture(scope="session")
-def replica_urls(tmp_dir: str, local_redis: LocalRedis) -> Iterator[list[str]]:
-    """Two service processes on one database, carrying events through one Redis."""
+def replica_urls(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Two service processes on one database, carrying events through one Redis: the replicas
+    behind ACCEPTANCE_URL (ACCEPTANCE_REPLICAS says how many to expect), or two started here."""
+    if os.environ.get("ACCEPTANCE_URL"):
+        expected = int(os.environ.get("ACCEPTANCE_REPLICAS", "1"))
+        if expected < 2:
+            pytest.skip("ACCEPTANCE_REPLICAS does not announce two replicas")
+        replicas = _replicas()
+        assert len(replicas) == expected, f"expected {expected} replicas, found {replicas}"
+        yield replicas[:2]
+        return
+    local_redis: LocalRedis = request.getfixturevalue("local_redis")
     backend = "mysql" if os.environ.get("TEST_MYSQL_URL") else "sqlite"
     database = database_url(backend, tmp_dir, "replicas")
     asyncio.run(recreate(database))

@@ -18,7 +18,7 @@ import pytest
 
 from tests.acceptance.conftest import _free_port, running_server
 
-pytestmark = [pytest.mark.acceptance, pytest.mark.native]
+pytestmark = [pytest.mark.acceptance, pytest.mark.native, pytest.mark.outage]
 
 CREATE = "mutation($t: String!) { createTodo(input: {title: $t}) { ... on Todo { id } } }"
 COUNT = "{ todos { totalCount } }"
