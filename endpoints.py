@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 import database
+import rest
 import settings
 from redis_relay import RedisRelay
 
@@ -13,7 +14,12 @@ from redis_relay import RedisRelay
 async def root(request: Request) -> JSONResponse:
     """Where things are, as the book's API root listed its endpoints."""
     return JSONResponse(
-        {"graphql": str(request.url_for("graphql")), "health": str(request.url_for("health"))}
+        {
+            "graphql": str(request.url_for("graphql")),
+            "health": str(request.url_for("health")),
+            # The book's REST API, as its client saw it (behind a proxy, the proxy's address).
+            "todos": rest.absolute_url(request, "todos"),
+        }
     )
 
 

@@ -240,6 +240,13 @@ def filtered(todo_filter: TodoFilter) -> QuerySet[Todo]:
     return Todo.filter(todo_filter.to_q())
 
 
+def _sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
+    """The matching todos with the key that sorts todos without an order last."""
+    # Tortoise's stubs leave out the plain values that When and Case take.
+    order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
+    return filtered(todo_filter).annotate(**{_ORDER_MISSING: order_missing})
+
+
 async def fetch_page(
     todo_filter: TodoFilter, sort: Sequence[SortKey] | None, request: PageRequest
 ) -> Page:
@@ -249,9 +256,7 @@ async def fetch_page(
     columns = _columns(sort)
     fingerprint = _fingerprint(todo_filter, sort)
 
-    # Tortoise's stubs leave out the plain values that When and Case take.
-    order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
-    query = filtered(todo_filter).annotate(**{_ORDER_MISSING: order_missing})
+    query = _sortable(todo_filter)
     if request.after is not None:
         after = _decode_cursor(request.after, fingerprint, columns)
         query = query.filter(_beyond_cursor(columns, after, backwards=False))
@@ -272,6 +277,12 @@ async def fetch_page(
         has_next_page=more if not from_end else request.before is not None,
         has_previous_page=more if from_end else request.after is not None,
     )
+
+
+async def every(todo_filter: TodoFilter) -> list[Todo]:
+    """All the todos matching `todo_filter`, unpaged, in the default sort order (REST's list)."""
+    ordering = _ordering(_columns(DEFAULT_SORT), backwards=False)
+    return list(await _sortable(todo_filter).order_by(*ordering))
 
 
 async def count(todo_filter: TodoFilter) -> int:
