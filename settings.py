@@ -98,3 +98,9 @@ MAX_QUERY_TOKENS: int = _positive("MAX_QUERY_TOKENS", int, 2_000)
 MAX_ALIASES: int = _positive("MAX_ALIASES", int, 30)
 MAX_DIRECTIVES: int = _positive("MAX_DIRECTIVES", int, 5)
 REQUEST_TIMEOUT_SECONDS: float = _positive("REQUEST_TIMEOUT_SECONDS", float, 10.0)
+MAX_BATCH_OPERATIONS: int = _read("MAX_BATCH_OPERATIONS", int, 0)  # 0: no batching
+
+# Limits on WebSockets (subscriptions).
+WS_INIT_TIMEOUT_SECONDS: float = _positive("WS_INIT_TIMEOUT_SECONDS", float, 10.0)
+MAX_SUBSCRIPTIONS_PER_CONNECTION: int = _positive("MAX_SUBSCRIPTIONS_PER_CONNECTION", int, 20)
+MAX_WEBSOCKETS: int = _positive("MAX_WEBSOCKETS", int, 1_000)

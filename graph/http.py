@@ -3,15 +3,25 @@ GraphiQL that loads nothing from outside the service."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import posixpath
+from datetime import timedelta
+from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import NoMatchFound
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.ides import GraphQL_IDE
+from strawberry.schema import BaseSchema
 
+import settings
 from graph import graphiql
+from graph.websockets import TRY_AGAIN_LATER_CLOSE_CODE, ConnectionCount, LegacyHandler
 
 # Where app.py mounts static/graphiql/, and the route of this view: the page links its files
 # relative to itself, so that it works under any path prefix a proxy adds.
@@ -20,8 +30,9 @@ PAGE_ROUTE = "graphql"
 
 
 class GraphQLView(GraphQL):
-    """Refuses (400) every body that is not a UTF-8 JSON object, instead of failing on it (500);
-    serves the offline GraphiQL (graph/graphiql.py) to browsers."""
+    """Strawberry's view with the service's limits: every body that is not a UTF-8 JSON object is
+    refused with a 400 (not a 500), requests have a time limit, WebSockets an init timeout on
+    both protocols and a cap; serves the offline GraphiQL (graph/graphiql.py) to browsers."""
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = graphiql.render_page(_assets_url(request))
@@ -32,17 +43,72 @@ class GraphQLView(GraphQL):
         }
         return HTMLResponse(page, headers=headers)
 
-    def decode_json(self, data: str | bytes) -> object:
-        # The base view turns a JSONDecodeError into a 400 (HTTP) or a protocol error (WebSocket);
-        # every other way a body can be wrong is reported the same way.
-        text = data if isinstance(data, str) else _utf8(data)
+    graphql_ws_handler_class = LegacyHandler
+
+    def __init__(self, schema: BaseSchema, graphql_ide: GraphQL_IDE | None) -> None:
+        super().__init__(
+            schema,
+            graphql_ide=graphql_ide,
+            connection_init_wait_timeout=timedelta(seconds=settings.WS_INIT_TIMEOUT_SECONDS),
+            max_subscriptions_per_connection=settings.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        )
+        self.websockets = ConnectionCount()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
         try:
-            decoded = json.loads(text)
-        except RecursionError:  # absurdly nested
-            raise json.JSONDecodeError("The JSON is nested too deeply.", text, 0) from None
-        if not isinstance(decoded, dict):
-            raise json.JSONDecodeError("Expected a JSON object.", text, 0)
+            # Cancelling the request rolls back the transaction it may be in.
+            async with asyncio.timeout(settings.REQUEST_TIMEOUT_SECONDS):
+                response = await self.run(request)
+        except HTTPException as error:
+            response = graphql_error_response(error.reason, error.status_code, "BAD_REQUEST")
+        except TimeoutError:
+            message = f"The request took longer than {settings.REQUEST_TIMEOUT_SECONDS:g} s."
+            response = graphql_error_response(message, 503, "TIMEOUT")
+        await response(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.websockets.full():
+            # Refused during the handshake (closing before accepting answers HTTP 403).
+            await WebSocket(scope, receive, send).close(TRY_AGAIN_LATER_CLOSE_CODE)
+            return
+        with self.websockets.holding():
+            await self.run(WebSocket(scope, receive=receive, send=send))
+
+    def decode_json(self, data: str | bytes) -> object:
+        # WebSocket messages, and the JSON inside GET parameters: objects only. The base view
+        # turns a JSONDecodeError into a 400 (HTTP) or a protocol error (WebSocket).
+        return _decode(data, allow_list=False)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        # HTTP bodies: an object, or a list of them when batching is on.
+        try:
+            return _decode(data, allow_list=settings.MAX_BATCH_OPERATIONS > 0)
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, f"Unable to parse request body as JSON: {error.msg}") from None
+
+
+def graphql_error_response(message: str, status_code: int, code: str) -> JSONResponse:
+    """A request refused before any GraphQL ran, answered as GraphQL clients expect errors."""
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status_code)
+
+
+def _decode(data: str | bytes, allow_list: bool) -> object:
+    """The JSON in `data`, if it is an object (or a list of objects, when allowed)."""
+    text = data if isinstance(data, str) else _utf8(data)
+    try:
+        decoded = json.loads(text)
+    except RecursionError:  # absurdly nested
+        raise json.JSONDecodeError("The JSON is nested too deeply.", text, 0) from None
+    if isinstance(decoded, dict):
         return decoded
+    if allow_list and isinstance(decoded, list) and all(isinstance(i, dict) for i in decoded):
+        return decoded
+    raise json.JSONDecodeError("Expected a JSON object.", text, 0)
 
 
 def _utf8(data: bytes) -> str:

@@ -70,6 +70,12 @@ schema = Schema(
     types=[ValidationError, NotFoundError, VersionConflictError],
     extensions=_extensions(),
     config=StrawberryConfig(
-        relay_use_legacy_global_id=False, disable_field_suggestions=settings.PRODUCTION
+        relay_use_legacy_global_id=False,
+        disable_field_suggestions=settings.PRODUCTION,
+        batching_config=(
+            {"max_operations": settings.MAX_BATCH_OPERATIONS}
+            if settings.MAX_BATCH_OPERATIONS > 0
+            else None
+        ),
     ),
 )

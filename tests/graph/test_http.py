@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import urlencode
 
 import pytest
+from tortoise.transactions import in_transaction
 
+import settings
 from graph.errors import INTERNAL_ERROR_MESSAGE
+from models import Todo
 from tests.graphql import CREATE, LIST, GraphQLClient
 from todos import listing
 
@@ -34,6 +38,8 @@ async def test_malformed_bodies_get_400_and_change_nothing(
         "/graphql", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
     assert "Traceback" not in response.text
     assert (await client.data(LIST))["todos"]["totalCount"] == 0
 
@@ -135,3 +141,26 @@ async def test_state_changes_only_through_json_posts(
     assert response.status_code == 400
     titles = [node["title"] for node in (await client.data(LIST))["todos"]["nodes"]]
     assert titles == ["keep me"]
+
+
+async def test_batches_are_refused_while_batching_is_off(client: GraphQLClient) -> None:
+    batch = [{"query": "{ todoStats { total } }"}, {"query": "{ todoStats { total } }"}]
+    response = await client.http.post("/graphql", json=batch)
+    assert response.status_code == 400
+
+
+async def test_a_request_over_the_time_limit_is_stopped_and_rolled_back(
+    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def stalls_in_a_transaction() -> object:
+        async with in_transaction() as connection:
+            await Todo.create(title="half done", search_key="half done", using_db=connection)
+            await asyncio.sleep(60)
+        raise AssertionError("the time limit should have stopped this")
+
+    monkeypatch.setattr(settings, "REQUEST_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(listing, "stats", stalls_in_a_transaction)
+    response = await client.http.post("/graphql", json={"query": "{ todoStats { total } }"})
+    assert response.status_code == 503
+    assert response.json()["errors"][0]["extensions"] == {"code": "TIMEOUT"}
+    assert await Todo.all().count() == 0  # the transaction was rolled back
