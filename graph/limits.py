@@ -27,6 +27,7 @@ BAD_USER_INPUT = {"code": "BAD_USER_INPUT"}
 @dataclass(frozen=True)
 class DocumentLimits:
     max_depth: int
+    max_fields: int  # field selections in the whole document, repeated ones included
     max_aliases: int
     max_directives: int  # on any one field, fragment or operation
 
@@ -57,12 +58,14 @@ def _depth(
 class _Counter(Visitor):
     def __init__(self) -> None:
         super().__init__()
+        self.fields = 0
         self.aliases = 0
         self.most_directives = 0
 
     def enter(self, node: Node, *_: object) -> None:
-        if isinstance(node, FieldNode) and node.alias is not None:
-            self.aliases += 1
+        if isinstance(node, FieldNode):
+            self.fields += 1
+            self.aliases += node.alias is not None
         directives: tuple[DirectiveNode, ...] | None = getattr(node, "directives", None)
         if directives:
             self.most_directives = max(self.most_directives, len(directives))
@@ -90,6 +93,11 @@ def check(document: DocumentNode, limits: DocumentLimits) -> Iterator[GraphQLErr
         )
     counter = _Counter()
     visit(document, counter)
+    if counter.fields > limits.max_fields:
+        yield GraphQLError(
+            f"The query selects {counter.fields} fields; at most {limits.max_fields} are allowed.",
+            extensions=BAD_USER_INPUT,
+        )
     if counter.aliases > limits.max_aliases:
         yield GraphQLError(
             f"The query has {counter.aliases} aliases; at most {limits.max_aliases} are allowed.",

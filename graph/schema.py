@@ -42,6 +42,7 @@ class Schema(strawberry.Schema):
 def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     limits = DocumentLimits(
         max_depth=settings.MAX_QUERY_DEPTH,
+        max_fields=settings.MAX_QUERY_FIELDS,
         max_aliases=settings.MAX_ALIASES,
         max_directives=settings.MAX_DIRECTIVES,
     )

@@ -29,6 +29,12 @@ async def test_deep_queries_are_refused_introspection_included(client: GraphQLCl
     assert await refused(client, cyclic)  # GraphQL's own error for the cycle; no hang
 
 
+async def test_a_field_repeated_hundreds_of_times_is_refused(client: GraphQLClient) -> None:
+    [error] = await refused(client, "{ " + "__typename " * 500 + "}")
+    assert "fields" in str(error["message"])
+    assert (await client.data("{ " + "__typename " * 100 + "}")) == {"__typename": "Query"}
+
+
 async def test_many_aliases_are_refused_with_one_error(client: GraphQLClient) -> None:
     aliases = " ".join(f"a{n}: todoStats {{ total }}" for n in range(31))
     [error] = await refused(client, f"{{ {aliases} }}")
