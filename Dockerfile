@@ -45,15 +45,35 @@ COPY . /app
 RUN rm -rf /app/tests /app/bench /app/scripts /app/.ci /app/Makefile /app/*.mk \
     && python -m compileall -q --invalidation-mode checked-hash /app
 
+# ---- js: the JavaScript client tests' npm packages, exactly as locked (tests/js) ----------------
+# npm only here: Debian's npm drags in node-gyp and many node-* packages; the test image needs only
+# nodejs and the plain JavaScript files this stage installs.
+FROM python:3.11-slim-bookworm AS js
+
+# Debian's Node.js and npm (bookworm: Node 18, which the pinned client versions support).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /js
+
+# Only the lock and its manifest, so a source change does not reinstall them.
+COPY tests/js/package.json tests/js/package-lock.json tests/js/.npmrc ./
+
+# Exactly the locked versions; the cache mount keeps downloads across builds.
+RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
+
 # ---- test: runtime plus test dependencies, the whole source; runs the suite -----------------------
 FROM deps AS test
 
-# Debian's redis-server: the multi-process event tests start and stop one of their own. Versions
-# come from the base image's Debian release (bookworm), as in scripts/test.sh; apt's package lists
-# and caches go in the same step, so they never reach a layer.
+# Debian's redis-server (the multi-process event tests start their own), bats, curl and jq (the
+# book's bats acceptance cases), nodejs (the JavaScript client tests). Versions come from the base
+# image's Debian release (bookworm), as in scripts/test.sh; apt's package lists go in the same
+# step, so they never reach a layer.
 # hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends redis-server \
+    && apt-get install -y --no-install-recommends redis-server bats curl jq nodejs \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/*
 
@@ -72,6 +92,9 @@ ENV PATH=/opt/venv/bin:$PATH \
 
 # Source last: a change to it rebuilds only this layer, never the dependencies above.
 COPY . .
+
+# The JavaScript clients installed in `js`.
+COPY --from=js /js/node_modules tests/js/node_modules
 
 # The suite, with JUnit and coverage XML in /reports (a bind mount of build/reports in Compose);
 # not the tests that need a browser or a MariaDB server of their own (the native run has those).
