@@ -14,7 +14,7 @@ MYSQL := scripts/mysql-server.sh
 HADOLINT := $(BIN)/hadolint
 CONTRACT := ../shared/contract/schema.graphql
 
-.PHONY: help install run migrate migrations schema lint check
+.PHONY: help install run migrate migrations schema lint check bench
 
 # The book's Docker targets: version, test, release, clean.
 include docker.mk
@@ -65,3 +65,7 @@ check: lint ## lint, check schema.graphql is current and contains the contract, 
 		{ echo "tests/contract/schema.graphql differs from $(CONTRACT): copy it"; exit 1; }; fi
 	scripts/test.sh $(BIN)/pytest --junitxml=$(REPORTS)/unittests.xml \
 		--cov --cov-report=xml:$(REPORTS)/coverage.xml --cov-report=term
+
+bench: install ## the service against a raw Starlette ceiling under wrk; QUICK=1 for seconds
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+	$(BIN)/python bench/subscribers.py $(if $(QUICK),--quick)
