@@ -122,10 +122,30 @@ class EnforceLimits(SchemaExtension):
         # whatever an earlier extension did.
         document = self.execution_context.graphql_document
         if document is not None:
-            errors = list(check(document, self.limits))
-            if errors:
-                self.execution_context.pre_execution_errors = errors
+            messages = _verdict(self.execution_context.query, document, self.limits)
+            if messages:
+                self.execution_context.pre_execution_errors = [
+                    GraphQLError(message, extensions=BAD_USER_INPUT) for message in messages
+                ]
         yield
+
+
+# The same documents come again and again: their verdicts are kept, as ValidationCache keeps
+# their validation, by query text (bounded: cleared when full).
+_VERDICTS: dict[tuple[str, DocumentLimits], tuple[str, ...]] = {}
+_VERDICTS_KEPT = 1_000
+
+
+def _verdict(query: str | None, document: DocumentNode, limits: DocumentLimits) -> tuple[str, ...]:
+    """The messages of the limits `document` breaks (none: within them)."""
+    if query is None:
+        return tuple(error.message for error in check(document, limits))
+    key = (query, limits)
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= _VERDICTS_KEPT:
+            _VERDICTS.clear()
+        _VERDICTS[key] = tuple(error.message for error in check(document, limits))
+    return _VERDICTS[key]
 
 
 def enforce(limits: DocumentLimits) -> type[EnforceLimits]:

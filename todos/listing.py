@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import functools
 import hashlib
 import json
 from collections.abc import Sequence
@@ -178,7 +179,8 @@ def _page_size(request: PageRequest) -> tuple[int, bool]:
     return min(size, MAX_PAGE_SIZE), False
 
 
-def _fingerprint(todo_filter: TodoFilter, sort: Sequence[SortKey]) -> str:
+@functools.lru_cache(maxsize=256)  # a handful of filter and sort shapes serve most requests
+def _fingerprint(todo_filter: TodoFilter, sort: tuple[SortKey, ...]) -> str:
     """What a cursor belongs to: the filter and sort it was issued for."""
     shape = [
         todo_filter.completed,
