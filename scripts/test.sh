@@ -22,8 +22,9 @@ elif [ -n "$missing" ]; then
 fi
 
 # The JavaScript clients, exactly as locked, whenever the lock is newer than what is installed.
+installed=tests/js/node_modules/.package-lock.json
 if command -v npm >/dev/null 2>&1 && [ -f tests/js/package-lock.json ] &&
-    [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+    { [ ! -f $installed ] || [ tests/js/package-lock.json -nt $installed ]; }; then
     npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
 
