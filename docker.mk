@@ -24,7 +24,7 @@ test: ## build the images (newer bases pulled), run the tests in Docker; reports
 release: ## migrate db, start app, run the acceptance tests against it, print the app's URL
 	mkdir -p $(DOCKER_REPORTS)
 	$(COMPOSE) run --rm --no-TTY migrate
-	$(COMPOSE) up --detach --wait --no-deps app
+	$(COMPOSE) up --detach --wait --no-deps redis app
 	$(COMPOSE) run --rm --no-TTY --no-deps --user $(DOCKER_USER) acceptance
 	@echo "App running at http://localhost:$$($(COMPOSE) port app 8000 | sed 's/.*://')"
 

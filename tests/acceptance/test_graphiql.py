@@ -22,13 +22,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import pytest
 
-from tests.databases import BACKENDS
+from tests.acceptance.conftest import SERVICES
 
 if TYPE_CHECKING:  # Playwright itself is imported by the browser tests only
     from playwright.async_api import Browser, ConsoleMessage, Page, Request, Response, WebSocket
 
-pytestmark = pytest.mark.acceptance
-on_one_backend = pytest.mark.parametrize("service_url", BACKENDS[:1], indirect=True)
+# Native: GraphiQL is a development tool; the deployed (production) stack serves none.
+pytestmark = [pytest.mark.acceptance, pytest.mark.native]
+on_one_backend = pytest.mark.parametrize("service_url", SERVICES[:1], indirect=True)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
