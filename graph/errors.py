@@ -58,6 +58,10 @@ def bad_user_input(error: errors.BadInput) -> GraphQLError:
 def _is_unexpected(error: GraphQLError) -> bool:
     """Errors raised by our code or a library (not GraphQL's own, nor BAD_USER_INPUT)."""
     original = error.original_error
+    if error.path is None and isinstance(original, ValueError):
+        # Validation refusing a literal the scalar could not parse (an Int of 5,000 digits): the
+        # client's mistake, reported as such.
+        return False
     return original is not None and not isinstance(original, GraphQLError)
 
 

@@ -9,19 +9,29 @@ import posixpath
 from datetime import timedelta
 from typing import Any
 
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import NoMatchFound
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 import settings
 from graph import graphiql
-from graph.websockets import TRY_AGAIN_LATER_CLOSE_CODE, ConnectionCount, LegacyHandler
+from graph.websockets import (
+    TRY_AGAIN_LATER_CLOSE_CODE,
+    ConnectionCount,
+    LegacyHandler,
+    TransportHandler,
+)
 
 # Where app.py mounts static/graphiql/, and the route of this view: the page links its files
 # relative to itself, so that it works under any path prefix a proxy adds.
@@ -43,6 +53,7 @@ class GraphQLView(GraphQL):
         }
         return HTMLResponse(page, headers=headers)
 
+    graphql_transport_ws_handler_class = TransportHandler
     graphql_ws_handler_class = LegacyHandler
 
     def __init__(self, schema: BaseSchema, graphql_ide: GraphQL_IDE | None) -> None:
@@ -78,6 +89,36 @@ class GraphQLView(GraphQL):
         with self.websockets.holding():
             await self.run(WebSocket(scope, receive=receive, send=send))
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Any,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """Strawberry's, with subscriptions refused over HTTP: they are served over WebSocket."""
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(400, "Subscriptions are served over WebSocket.") from error
+            raise HTTPException(400, error.as_http_error_reason(request_adapter.method)) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+
     def decode_json(self, data: str | bytes) -> object:
         # WebSocket messages, and the JSON inside GET parameters: objects only. The base view
         # turns a JSONDecodeError into a 400 (HTTP) or a protocol error (WebSocket).
@@ -104,6 +145,10 @@ def _decode(data: str | bytes, allow_list: bool) -> object:
         decoded = json.loads(text)
     except RecursionError:  # absurdly nested
         raise json.JSONDecodeError("The JSON is nested too deeply.", text, 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise json.JSONDecodeError(str(error), text, 0) from None
     if isinstance(decoded, dict):
         return decoded
     if allow_list and isinstance(decoded, list) and all(isinstance(i, dict) for i in decoded):

@@ -22,5 +22,7 @@ def todo_pk(global_id: str) -> int | None:
     node_id = decoded.node_id
     if decoded.type_name != TODO_TYPE or not node_id.isascii() or not node_id.isdigit():
         return None
+    if len(node_id) > len(str(MAX_PRIMARY_KEY)):  # too long for a key (and for int() to parse)
+        return None
     pk = int(node_id)
     return pk if 0 < pk <= MAX_PRIMARY_KEY else None

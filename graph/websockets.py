@@ -6,10 +6,15 @@ import asyncio
 import contextlib
 from typing import Any
 
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 
 import settings
 
+# graphql-transport-ws's close codes, used for both protocols.
+INVALID_MESSAGE_CLOSE_CODE = 4400
 # The close code graphql-transport-ws uses for "Connection initialisation timeout".
 INIT_TIMEOUT_CLOSE_CODE = 4408
 # "Try again later": the server is at its connection limit (sent before the handshake completes,
@@ -17,9 +22,46 @@ INIT_TIMEOUT_CLOSE_CODE = 4408
 TRY_AGAIN_LATER_CLOSE_CODE = 1013
 
 
+def message_problem(message: object, start: str) -> str | None:
+    """What is wrong with a client's protocol message (None: nothing), checked before Strawberry
+    reads it, which assumes well-formed messages. `start` names the message that carries an
+    operation: "subscribe" (graphql-transport-ws) or "start" (graphql-ws)."""
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return "A message must be an object with a string type."
+    if message["type"] in (start, "stop", "complete") and not isinstance(message.get("id"), str):
+        return "The message's id must be a string."
+    if message["type"] == start:
+        payload = message.get("payload")
+        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+            return "The payload must be an object with a string query."
+        for key, kind in (("variables", dict), ("operationName", str), ("extensions", dict)):
+            if payload.get(key) is not None and not isinstance(payload[key], kind):
+                return f"The payload's {key} has the wrong type."
+    return None
+
+
+class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    """graphql-transport-ws, refusing malformed messages (4400) instead of failing on them."""
+
+    async def handle_message(self, message: Any) -> None:
+        problem = message_problem(message, start="subscribe")
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+
 class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
     """The older graphql-ws protocol, with the connection_init timeout Strawberry gives only to
-    graphql-transport-ws: a client that never says connection_init is closed, not kept forever."""
+    graphql-transport-ws (a client that never says connection_init is closed, not kept forever),
+    refusing malformed messages (4400) instead of failing on them."""
+
+    async def handle_message(self, message: Any) -> None:
+        problem = message_problem(message, start="start")
+        if problem is not None:
+            await self.websocket.close(code=INVALID_MESSAGE_CLOSE_CODE, reason=problem)
+            return
+        await super().handle_message(message)
 
     async def handle(self) -> None:
         watchdog = asyncio.create_task(self._close_unless_initialised())
