@@ -70,6 +70,7 @@ class RedisRelay:
         self.outbox: asyncio.Queue[str] = asyncio.Queue()
         self.publish_failing = False
         self.listening = False
+        self.listen_failing = False  # so that a failure is logged once, not at every retry
 
     @property
     def healthy(self) -> bool:
@@ -111,14 +112,16 @@ class RedisRelay:
                 async with redis.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     self.listening = True
+                    self.listen_failing = False
                     logger.info("events: listening on Redis")
                     async for message in pubsub.listen():
                         if message["type"] == "message":
                             self._deliver(message["data"])
             except (RedisError, OSError) as error:
-                if self.listening:
-                    logger.warning("events: lost Redis (%s); reconnecting", error)
+                if not self.listen_failing:
+                    logger.warning("events: cannot listen on Redis (%s); retrying", error)
                 self.listening = False
+                self.listen_failing = True
                 await asyncio.sleep(RETRY_SECONDS)
             finally:
                 await redis.aclose()
