@@ -8,7 +8,6 @@ of the JSON (a title is a string, completed a boolean, order a 32-bit integer or
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -17,15 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from models import Todo
+from jsonbody import parse_json
+from models import INT_MAX, INT_MIN, Todo, parse_primary_key
 from todos import commands, listing
 from todos.errors import Invalid, NotFound, VersionConflict
 
 T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
 
-# Primary keys and orders are signed 32-bit integers in both databases, as GraphQL's Int.
-INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 NOT_FOUND = {"detail": "Not found."}
 # The original API's messages (Django REST framework's) for fields of the wrong JSON type.
 REQUIRED = "This field is required."
@@ -87,9 +85,8 @@ async def _json_object(request: Request) -> dict[str, object]:
         message = f'Unsupported media type "{content_type}" in request; send application/json.'
         raise Refused({"detail": message}, 415)
     try:
-        # Plain utf-8, not utf-8-sig: a byte order mark is not JSON.
-        body = json.loads((await request.body()).decode("utf-8"))
-    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        body = parse_json(await request.body())
+    except ValueError:
         raise Refused({"detail": "JSON parse error: the body is not UTF-8 JSON."}) from None
     if not isinstance(body, dict):
         raise Refused({"detail": "Expected a JSON object."})
@@ -119,10 +116,10 @@ async def _fields(request: Request, full: bool) -> dict[str, Any]:
 
 
 def _pk(request: Request) -> int:
-    raw: str = request.path_params["id"]
-    if raw.isascii() and raw.isdigit() and len(raw) <= 10 and 0 < int(raw) <= INT_MAX:
-        return int(raw)
-    raise Refused(NOT_FOUND, 404)
+    pk = parse_primary_key(request.path_params["id"])
+    if pk is None:
+        raise Refused(NOT_FOUND, 404)
+    return pk
 
 
 def _succeeded(outcome: T | Invalid | NotFound | VersionConflict) -> T:

@@ -32,6 +32,7 @@ from graph.websockets import (
     LegacyHandler,
     TransportHandler,
 )
+from jsonbody import parse_json
 
 # Where app.py mounts static/graphiql/, and the route of this view: the page links its files
 # relative to itself, so that it works under any path prefix a proxy adds.
@@ -140,28 +141,12 @@ def graphql_error_response(message: str, status_code: int, code: str) -> JSONRes
 
 def _decode(data: str | bytes, allow_list: bool) -> object:
     """The JSON in `data`, if it is an object (or a list of objects, when allowed)."""
-    text = data if isinstance(data, str) else _utf8(data)
-    try:
-        decoded = json.loads(text)
-    except RecursionError:  # absurdly nested
-        raise json.JSONDecodeError("The JSON is nested too deeply.", text, 0) from None
-    except json.JSONDecodeError:
-        raise
-    except ValueError as error:  # e.g. an integer of more digits than Python converts
-        raise json.JSONDecodeError(str(error), text, 0) from None
+    decoded = parse_json(data)
     if isinstance(decoded, dict):
         return decoded
     if allow_list and isinstance(decoded, list) and all(isinstance(i, dict) for i in decoded):
         return decoded
-    raise json.JSONDecodeError("Expected a JSON object.", text, 0)
-
-
-def _utf8(data: bytes) -> str:
-    try:
-        # Plain utf-8, not utf-8-sig: a byte order mark is not JSON.
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise json.JSONDecodeError("The body is not UTF-8.", "", 0) from None
+    raise json.JSONDecodeError("Expected a JSON object.", "", 0)
 
 
 def _assets_url(request: Request) -> str:

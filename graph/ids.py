@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from strawberry import relay
 
+from models import parse_primary_key
+
 TODO_TYPE = "Todo"
-# Primary keys are signed 32-bit integers in both databases.
-MAX_PRIMARY_KEY = 2**31 - 1
 
 
 def todo_global_id(pk: int) -> str:
@@ -19,10 +19,6 @@ def todo_pk(global_id: str) -> int | None:
         decoded = relay.GlobalID.from_id(global_id)
     except relay.GlobalIDValueError:
         return None
-    node_id = decoded.node_id
-    if decoded.type_name != TODO_TYPE or not node_id.isascii() or not node_id.isdigit():
+    if decoded.type_name != TODO_TYPE:
         return None
-    if len(node_id) > len(str(MAX_PRIMARY_KEY)):  # too long for a key (and for int() to parse)
-        return None
-    pk = int(node_id)
-    return pk if 0 < pk <= MAX_PRIMARY_KEY else None
+    return parse_primary_key(decoded.node_id)

@@ -7,10 +7,21 @@ from tortoise.indexes import Index
 from tortoise.models import Model
 
 TITLE_MAX_LENGTH = 256
+# Primary keys (and orders) are signed 32-bit integers in both databases, as GraphQL's Int.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # A folded title is rarely longer than the title; compatibility characters such as ligatures can
 # expand it, so the key has room for three times the title (768 utf8mb4 characters, MySQL's index
 # limit of 3072 bytes).
 SEARCH_KEY_MAX_LENGTH = 3 * TITLE_MAX_LENGTH
+
+
+def parse_primary_key(text: str) -> int | None:
+    """The primary key written in `text` (decimal ASCII digits), or None if it cannot be one."""
+    # The length check comes first: it keeps absurdly long digit strings away from int().
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(INT_MAX)):
+        return None
+    pk = int(text)
+    return pk if 0 < pk <= INT_MAX else None
 
 
 class FoldedTextField(fields.CharField[str]):

@@ -1,0 +1,24 @@
+"""Request bodies as JSON, strictly: UTF-8 text and nothing else, shared by GraphQL and REST."""
+
+from __future__ import annotations
+
+import json
+
+
+def parse_json(data: str | bytes) -> object:
+    """The JSON value in `data`. Anything else raises json.JSONDecodeError (a ValueError): bytes
+    that are not UTF-8, a byte order mark, malformed or absurdly nested JSON, or an integer with
+    more digits than Python converts."""
+    try:
+        # Plain utf-8, not utf-8-sig: a byte order mark is not JSON (json.loads refuses it).
+        text = data if isinstance(data, str) else data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise json.JSONDecodeError("The body is not UTF-8.", "", 0) from None
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("The JSON is nested too deeply.", text, 0) from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise json.JSONDecodeError(str(error), text, 0) from None
