@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import F
+from tortoise.queryset import QuerySet
 from tortoise.timezone import now
 from tortoise.transactions import in_transaction
 
 from models import TITLE_MAX_LENGTH, Todo
 from todos import events
 from todos.errors import Invalid, NotFound, VersionConflict
-from todos.listing import TodoFilter, filtered
+from todos.listing import TodoFilter, default_sort_key, filtered
 from todos.search import is_text, search_key
 
 # Bulk changes touch rows by primary key, a bounded number per statement (SQLite's parameter cap).
@@ -81,6 +82,12 @@ async def create(title: str, completed: bool = False, order: int | None = None) 
     return todo
 
 
+def _at_version(pk: int, expected_version: int | None) -> QuerySet[Todo]:
+    """The todo `pk`, if it is still at `expected_version` (any version when that is None)."""
+    target = Todo.filter(id=pk)
+    return target if expected_version is None else target.filter(version=expected_version)
+
+
 async def _missing_or_conflict(pk: int, connection: Any) -> NotFound | VersionConflict:
     current = await Todo.filter(id=pk).using_db(connection).first()
     return NotFound() if current is None else VersionConflict(current)
@@ -94,11 +101,10 @@ async def update(
     if isinstance(values, Invalid):
         return values
     async with in_transaction() as connection:
-        target = Todo.filter(id=pk)
-        if expected_version is not None:
-            target = target.filter(version=expected_version)
-        changed = await target.using_db(connection).update(
-            **values, version=F("version") + 1, updated_at=now()
+        changed = (
+            await _at_version(pk, expected_version)
+            .using_db(connection)
+            .update(**values, version=F("version") + 1, updated_at=now())
         )
         if not changed:
             return await _missing_or_conflict(pk, connection)
@@ -110,10 +116,7 @@ async def update(
 async def delete(pk: int, expected_version: int | None = None) -> int | NotFound | VersionConflict:
     """Delete one todo; returns its primary key."""
     async with in_transaction() as connection:
-        target = Todo.filter(id=pk)
-        if expected_version is not None:
-            target = target.filter(version=expected_version)
-        if not await target.using_db(connection).delete():
+        if not await _at_version(pk, expected_version).using_db(connection).delete():
             return await _missing_or_conflict(pk, connection)
     events.deleted(pk)
     return pk
@@ -144,15 +147,10 @@ async def set_completed(completed: bool, todo_filter: TodoFilter) -> list[Todo]:
                 .update(completed=completed, version=F("version") + 1, updated_at=changed_at)
             )
             touched.extend(await Todo.filter(id__in=chunk).using_db(connection))
-    touched.sort(key=_default_sort_key)
+    touched.sort(key=default_sort_key)
     for todo in touched:
         events.updated(todo)
     return touched
-
-
-def _default_sort_key(todo: Todo) -> tuple[Any, ...]:
-    """The default sort of the list (order, nulls last; then created_at; then id)."""
-    return (todo.order is None, todo.order or 0, todo.created_at, todo.id)
 
 
 async def delete_matching(todo_filter: TodoFilter) -> list[int]:

@@ -62,6 +62,11 @@ class SortKey:
 DEFAULT_SORT = (SortKey(SortField.ORDER), SortKey(SortField.CREATED_AT))
 
 
+def default_sort_key(todo: Todo) -> tuple[Any, ...]:
+    """DEFAULT_SORT (then the primary key) in Python, for todos already fetched."""
+    return (todo.order is None, todo.order or 0, todo.created_at, todo.id)
+
+
 @dataclass(frozen=True)
 class PageRequest:
     first: int | None = None
