@@ -90,6 +90,10 @@ REDIS_URL: str = _read("REDIS_URL", str, "")
 # How long `python -m migrations upgrade` waits for a database that is still starting.
 MIGRATE_WAIT_SECONDS: float = _read("MIGRATE_WAIT_SECONDS", float, 60.0)
 HEALTH_TIMEOUT_SECONDS: float = _positive("HEALTH_TIMEOUT_SECONDS", float, 2.0)
+# MySQL connections per worker process (unless DATABASE_URL sets maxsize). aiomysql's pool lets a
+# newcomer take a freed connection before a waiting request, so a pool smaller than the requests
+# in flight starves some of them for seconds: keep it above a worker's usual concurrency.
+DATABASE_POOL_MAX: int = _positive("DATABASE_POOL_MAX", int, 32)
 
 # Limits on one request.
 MAX_BODY_BYTES: int = _positive("MAX_BODY_BYTES", int, 1_000_000)
@@ -100,6 +104,9 @@ MAX_ALIASES: int = _positive("MAX_ALIASES", int, 30)
 MAX_DIRECTIVES: int = _positive("MAX_DIRECTIVES", int, 5)
 REQUEST_TIMEOUT_SECONDS: float = _positive("REQUEST_TIMEOUT_SECONDS", float, 10.0)
 MAX_BATCH_OPERATIONS: int = _read("MAX_BATCH_OPERATIONS", int, 0)  # 0: no batching
+
+# Documents seen before run from a compiled plan (graph/fast.py); false: graphql-core runs all.
+GRAPHQL_FAST_PATH: bool = _read("GRAPHQL_FAST_PATH", bool, True)
 
 # Limits on WebSockets (subscriptions).
 WS_INIT_TIMEOUT_SECONDS: float = _positive("WS_INIT_TIMEOUT_SECONDS", float, 10.0)

@@ -26,6 +26,7 @@ from strawberry.types.graphql import OperationType
 
 import settings
 from graph import graphiql
+from graph.fast import FastPath
 from graph.websockets import (
     TRY_AGAIN_LATER_CLOSE_CODE,
     ConnectionCount,
@@ -57,7 +58,9 @@ class GraphQLView(GraphQL):
     graphql_transport_ws_handler_class = TransportHandler
     graphql_ws_handler_class = LegacyHandler
 
-    def __init__(self, schema: BaseSchema, graphql_ide: GraphQL_IDE | None) -> None:
+    def __init__(
+        self, schema: BaseSchema, graphql_ide: GraphQL_IDE | None, fast_path: FastPath | None
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide=graphql_ide,
@@ -65,6 +68,7 @@ class GraphQLView(GraphQL):
             max_subscriptions_per_connection=settings.MAX_SUBSCRIPTIONS_PER_CONNECTION,
         )
         self.websockets = ConnectionCount()
+        self.fast_path = fast_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -101,6 +105,12 @@ class GraphQLView(GraphQL):
     ) -> ExecutionResult:
         """Strawberry's, with subscriptions refused over HTTP: they are served over WebSocket."""
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if self.fast_path is not None:
+            result = await self.fast_path.execute(
+                request_data.query, request_data.operation_name, request_data.variables, allowed
+            )
+            if result is not None:
+                return result
         try:
             return await self.schema.execute(
                 request_data.query,

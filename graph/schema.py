@@ -39,13 +39,15 @@ class Schema(strawberry.Schema):
         are logged with their traceback by MaskUnexpectedErrors."""
 
 
+LIMITS = DocumentLimits(
+    max_depth=settings.MAX_QUERY_DEPTH,
+    max_fields=settings.MAX_QUERY_FIELDS,
+    max_aliases=settings.MAX_ALIASES,
+    max_directives=settings.MAX_DIRECTIVES,
+)
+
+
 def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    limits = DocumentLimits(
-        max_depth=settings.MAX_QUERY_DEPTH,
-        max_fields=settings.MAX_QUERY_FIELDS,
-        max_aliases=settings.MAX_ALIASES,
-        max_directives=settings.MAX_DIRECTIVES,
-    )
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         MaskUnexpectedErrors,
         TidyErrorsWithoutSuggestions if settings.PRODUCTION else TidyErrors,
@@ -55,7 +57,7 @@ def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]
         # live at module level, shared by the per-request extension instances.
         lambda: ParserCache(maxsize=1000),
         lambda: ValidationCache(maxsize=1000),
-        enforce(limits),
+        enforce(LIMITS),
     ]
     if settings.PRODUCTION:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))

@@ -1,0 +1,187 @@
+"""The fast path: documents seen before run from a cached plan (graph/plans.py) that calls the
+same resolvers as the plain path and builds the response data itself, without graphql-core's
+per-field execution or the extensions' per-request hooks.
+
+It answers only when it can answer exactly as the plain path would (tests/graph/test_fast.py
+compares the two byte for byte); otherwise execute() returns None and the plain path runs. A query
+may still fall back halfway (reads change nothing); a mutation's resolver runs once, here, and its
+failure is reported as the plain path reports it.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Collection
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLError,
+    OperationType,
+    get_argument_values,
+    get_variable_values,
+    is_non_null_type,
+    located_error,
+    parse,
+    specified_rules,
+)
+from strawberry.schema import Schema
+from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionResult
+from strawberry.types.arguments import convert_arguments
+from strawberry.types.graphql import OperationType as StrawberryOperationType
+
+import settings
+from graph.errors import finish_errors
+from graph.limits import DocumentLimits, check
+from graph.plans import Pending, Plan, Planner, RootField, Unplannable
+
+logger = logging.getLogger(__name__)
+
+# Plans by (document text, operation name); None for a document the plain path always serves.
+# Bounded as the parser and validation caches are: cleared when full.
+PLANS_KEPT = 1_000
+
+
+class FastPath:
+    def __init__(self, schema: Schema, limits: DocumentLimits) -> None:
+        self.schema = schema
+        self.limits = limits
+        self.plans: dict[tuple[str, str | None], Plan | None] = {}
+
+    def plan(self, query: str, operation_name: str | None) -> Plan | None:
+        key = (query, operation_name)
+        try:
+            return self.plans[key]
+        except KeyError:
+            pass
+        if len(self.plans) >= PLANS_KEPT:
+            self.plans.clear()
+        plan = self.plans[key] = self._compile(query, operation_name)
+        return plan
+
+    def _compile(self, query: str, operation_name: str | None) -> Plan | None:
+        """A plan for a document the plain path would accept and execute, or None."""
+        try:
+            document = parse(query, max_tokens=settings.MAX_QUERY_TOKENS)
+        except GraphQLError:
+            return None
+        if not self._acceptable(document):
+            return None
+        try:
+            return Planner(self.schema._schema).plan(document, operation_name)
+        except Unplannable as reason:
+            logger.debug("no plan for %r: %s", operation_name, reason)
+            return None
+        except Exception:
+            # A planner bug must not fail the request: the plain path can serve it.
+            logger.warning("no plan for %r", operation_name, exc_info=True)
+            return None
+
+    def _acceptable(self, document: DocumentNode) -> bool:
+        if validate_document(self.schema._schema, document, tuple(specified_rules)):
+            return False
+        return not any(True for _ in check(document, self.limits))
+
+    async def execute(
+        self,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        allowed: Collection[StrawberryOperationType],
+    ) -> ExecutionResult | None:
+        """The result the plain path would give, or None when the plain path must run."""
+        if not query:
+            return None
+        plan = self.plan(query, operation_name)
+        if plan is None:
+            return None
+        if plan.operation.operation.value not in {kind.value for kind in allowed}:
+            return None  # the plain path refuses it
+        coerced = get_variable_values(
+            self.schema._schema, plan.operation.variable_definitions or (), variables or {}
+        )
+        if isinstance(coerced, list):  # the plain path reports the variables' errors
+            return None
+        try:
+            calls = [(root, self._arguments(root, coerced)) for root in plan.roots]
+        except Exception:
+            return None
+        if plan.operation.operation is OperationType.MUTATION:
+            return await self._mutate(plan, calls)
+        try:
+            return ExecutionResult(data=await self._read(plan, calls), errors=None)
+        except Exception:
+            return None
+
+    def _arguments(self, root: RootField, variables: Any) -> dict[str, Any]:
+        if root.field is None or root.strawberry_field is None:
+            return {}
+        raw = get_argument_values(root.field, root.node, variables)
+        return convert_arguments(
+            raw,
+            root.strawberry_field.arguments,
+            scalar_registry=self.schema.schema_converter.scalar_registry,
+            config=self.schema.config,
+        )
+
+    async def _read(self, plan: Plan, calls: list[tuple[RootField, dict[str, Any]]]) -> Any:
+        data: dict[str, Any] = {}
+        pending: Pending = []
+        try:
+            for root, kwargs in calls:
+                if root.strawberry_field is None:
+                    data[root.key] = plan.root_type_name
+                    continue
+                data[root.key] = root.complete(await _resolve(root, kwargs), pending)
+            await _drain(pending)
+        finally:
+            _close(pending)
+        return data
+
+    async def _mutate(
+        self, plan: Plan, calls: list[tuple[RootField, dict[str, Any]]]
+    ) -> ExecutionResult:
+        # Planned mutations have one root field (graph/plans.py).
+        [(root, kwargs)] = calls
+        assert root.field is not None
+        assert root.strawberry_field is not None
+        try:
+            value = await _resolve(root, kwargs)
+            pending: Pending = []
+            try:
+                completed = root.complete(value, pending)
+                await _drain(pending)
+            finally:
+                _close(pending)
+        except Exception as error:
+            located = located_error(error, [root.node], [root.key])
+            errors = finish_errors([located])
+            data = None if is_non_null_type(root.field.type) else {root.key: None}
+            return ExecutionResult(data=data, errors=errors)
+        return ExecutionResult(data={root.key: completed}, errors=None)
+
+
+async def _resolve(root: RootField, kwargs: dict[str, Any]) -> Any:
+    assert root.strawberry_field is not None
+    assert root.strawberry_field.base_resolver is not None
+    root_value: Any = None  # the view's root value, passed as `self`
+    value = root.strawberry_field.base_resolver(root_value, **kwargs)
+    if root.strawberry_field.base_resolver.is_async:
+        value = await value
+    return value
+
+
+async def _drain(pending: Pending) -> None:
+    """Awaits the async fields a completion left behind, completing each in its place."""
+    while pending:
+        data, key, awaitable, complete = pending.pop(0)
+        data[key] = complete(await awaitable, pending)
+
+
+def _close(pending: Pending) -> None:
+    """Closes the coroutines a failed completion left un-awaited."""
+    for _data, _key, awaitable, _complete in pending:
+        if inspect.iscoroutine(awaitable):
+            awaitable.close()

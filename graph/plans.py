@@ -1,0 +1,301 @@
+"""Execution plans: a document compiled once into closures that turn resolver results into response
+data directly, for the documents that use only what the plans understand (graph/fast.py).
+
+A plan is made only for a valid document within the limits, one operation, no directives, and
+fields that either read an attribute or call a resolver taking nothing but the parent object
+(besides the root fields' arguments). Anything else raises Unplannable: the plain path serves it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DirectiveNode,
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNamedType,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    is_abstract_type,
+    is_leaf_type,
+    visit,
+)
+from graphql.language import Visitor
+from strawberry import relay
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.field import StrawberryField
+
+DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+
+
+class Unplannable(Exception):
+    """The document uses something plans do not cover."""
+
+
+class GiveUp(Exception):
+    """A result a plan cannot complete as graphql-core would (a null in a non-null field)."""
+
+
+# Fields whose resolvers are async leave (container, key, awaitable, completer) behind to fill.
+Pending = list[tuple[dict[str, Any], str, Awaitable[Any], "Completer"]]
+Completer = Callable[[Any, Pending], Any]
+Getter = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class RootField:
+    key: str
+    node: FieldNode
+    field: GraphQLField | None  # None for __typename
+    strawberry_field: StrawberryField | None
+    complete: Completer
+
+
+@dataclass(frozen=True)
+class Plan:
+    operation: OperationDefinitionNode
+    roots: tuple[RootField, ...]
+    root_type_name: str
+
+
+class _Directives(Visitor):
+    def enter_directive(self, node: DirectiveNode, *_: object) -> None:
+        raise Unplannable("directives")
+
+
+def operation_of(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is None:
+        if len(operations) != 1:
+            raise Unplannable("several operations and no operationName")
+        return operations[0]
+    for operation in operations:
+        if operation.name is not None and operation.name.value == operation_name:
+            return operation
+    raise Unplannable("no such operation")
+
+
+class Planner:
+    """Compiles plans against one schema; plan() raises Unplannable for what it does not cover."""
+
+    def __init__(self, schema: GraphQLSchema) -> None:
+        self.schema = schema
+        self.fragments: dict[str, FragmentDefinitionNode] = {}
+
+    def plan(self, document: DocumentNode, operation_name: str | None) -> Plan:
+        visit(document, _Directives())
+        operation = operation_of(document, operation_name)
+        if operation.operation is OperationType.SUBSCRIPTION:
+            raise Unplannable("subscription")
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        root_type = self.schema.get_root_type(operation.operation)
+        if root_type is None:
+            raise Unplannable("no root type")
+        grouped = self._collect(root_type, [operation.selection_set])
+        if operation.operation is OperationType.MUTATION and len(grouped) != 1:
+            # One mutation per request: what a failure does to the fields after it is the plain
+            # path's business.
+            raise Unplannable("several mutation fields")
+        roots = []
+        for key, nodes in grouped.items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                roots.append(RootField(key, nodes[0], None, None, _as_is))
+                continue
+            field = root_type.fields.get(name)
+            if field is None:  # __schema and __type: introspection is the plain path's
+                raise Unplannable(name)
+            strawberry_field = _strawberry_field(field)
+            resolver = strawberry_field.base_resolver
+            if resolver is None or resolver.info_parameter or resolver.parent_parameter:
+                raise Unplannable(f"root field {name}")
+            if resolver.root_parameter or not resolver.self_parameter:
+                raise Unplannable(f"root field {name}")
+            complete = self._completer(field.type, nodes)
+            roots.append(RootField(key, nodes[0], field, strawberry_field, complete))
+        return Plan(operation, tuple(roots), root_type.name)
+
+    def _collect(
+        self, runtime_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> dict[str, list[FieldNode]]:
+        """The fields selected on `runtime_type`, by response key, in graphql-core's order."""
+        fields: dict[str, list[FieldNode]] = {}
+        visited: set[str] = set()
+
+        def collect(selection_set: SelectionSetNode) -> None:
+            for selection in selection_set.selections:
+                if isinstance(selection, FieldNode):
+                    key = selection.alias.value if selection.alias else selection.name.value
+                    fields.setdefault(key, []).append(selection)
+                elif isinstance(selection, InlineFragmentNode):
+                    condition = selection.type_condition
+                    if condition is None or self._applies(condition.name.value, runtime_type):
+                        collect(selection.selection_set)
+                elif isinstance(selection, FragmentSpreadNode):
+                    name = selection.name.value
+                    if name in visited:
+                        continue
+                    visited.add(name)
+                    fragment = self.fragments[name]
+                    if self._applies(fragment.type_condition.name.value, runtime_type):
+                        collect(fragment.selection_set)
+
+        for selection_set in selection_sets:
+            collect(selection_set)
+        return fields
+
+    def _applies(self, type_name: str, runtime_type: GraphQLObjectType) -> bool:
+        condition = self.schema.get_type(type_name)
+        if condition is runtime_type:
+            return True
+        return is_abstract_type(condition) and self.schema.is_sub_type(condition, runtime_type)
+
+    def _completer(self, output_type: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
+        if isinstance(output_type, GraphQLNonNull):
+            inner = self._completer(output_type.of_type, nodes)
+
+            def complete_non_null(value: Any, pending: Pending) -> Any:
+                if value is None:
+                    raise GiveUp("null in a non-null field")
+                return inner(value, pending)
+
+            return complete_non_null
+        if isinstance(output_type, GraphQLList):
+            item = self._completer(output_type.of_type, nodes)
+
+            def complete_list(value: Any, pending: Pending) -> Any:
+                return None if value is None else [item(each, pending) for each in value]
+
+            return complete_list
+        if is_leaf_type(output_type):
+            serialize = output_type.serialize
+
+            def complete_leaf(value: Any, pending: Pending) -> Any:
+                if value is None:
+                    return None
+                serialized = serialize(value)
+                if serialized is None:
+                    raise GiveUp("a leaf serialized to null")
+                return serialized
+
+            return complete_leaf
+        selection_sets = [node.selection_set for node in nodes if node.selection_set]
+        if isinstance(output_type, GraphQLObjectType):
+            return self._object_completer(output_type, selection_sets)
+        assert isinstance(output_type, GraphQLNamedType)
+        by_class = {
+            _strawberry_type(possible).origin: self._object_completer(possible, selection_sets)
+            for possible in self.schema.get_possible_types(output_type)  # type: ignore[arg-type]
+        }
+
+        def complete_abstract(value: Any, pending: Pending) -> Any:
+            if value is None:
+                return None
+            complete = by_class.get(type(value))
+            if complete is None:
+                raise GiveUp(f"no type of {output_type.name} for {type(value).__name__}")
+            return complete(value, pending)
+
+        return complete_abstract
+
+    def _object_completer(
+        self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
+    ) -> Completer:
+        entries: list[tuple[str, Getter, Completer, bool]] = []
+        for key, nodes in self._collect(object_type, selection_sets).items():
+            name = nodes[0].name.value
+            if name == "__typename":
+                entries.append((key, _constant(object_type.name), _as_is, False))
+                continue
+            if nodes[0].arguments:
+                raise Unplannable(f"arguments on {object_type.name}.{name}")
+            field = object_type.fields.get(name)
+            if field is None:
+                raise Unplannable(name)
+            getter, is_async = _getter(object_type, name, _strawberry_field(field))
+            entries.append((key, getter, self._completer(field.type, nodes), is_async))
+
+        def complete_object(source: Any, pending: Pending) -> Any:
+            if source is None:
+                return None
+            data: dict[str, Any] = {}
+            for key, getter, complete, is_async in entries:
+                if is_async:
+                    data[key] = None  # keeps the key's place; filled in once awaited
+                    pending.append((data, key, getter(source), complete))
+                else:
+                    data[key] = complete(getter(source), pending)
+            return data
+
+        return complete_object
+
+
+def _getter(
+    object_type: GraphQLObjectType, name: str, field: StrawberryField
+) -> tuple[Getter, bool]:
+    """How to read field `name` of an object, and whether that returns an awaitable."""
+    if field.extensions or getattr(field, "permission_classes", None):
+        raise Unplannable(f"{object_type.name}.{name} has extensions")
+    origin = _strawberry_type(object_type).origin
+    if name == "id" and isinstance(origin, type) and issubclass(origin, relay.Node):
+        return _relay_id(object_type.name, origin), False
+    resolver = field.base_resolver
+    if resolver is None:
+        attribute = field.python_name
+        return (lambda source: getattr(source, attribute)), False
+    if resolver.arguments or resolver.info_parameter or resolver.root_parameter:
+        raise Unplannable(f"{object_type.name}.{name} takes more than its object")
+    if resolver.parent_parameter or not resolver.self_parameter:
+        raise Unplannable(f"{object_type.name}.{name} takes more than its object")
+    function: Getter = resolver.wrapped_func  # type: ignore[assignment]
+    return function, inspect.iscoroutinefunction(function)
+
+
+def _relay_id(type_name: str, origin: type[relay.Node]) -> Getter:
+    """Strawberry's relay `id` resolver (GlobalID of the type name and node ID), as a getter."""
+    overridden = (
+        origin.resolve_id.__func__ is not relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
+        or origin.resolve_typename.__func__ is not relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
+    )
+    if overridden:
+        raise Unplannable(f"{type_name} resolves its own ID")
+    attribute = origin.resolve_id_attr()
+    return lambda source: relay.to_base64(type_name, str(getattr(source, attribute)))
+
+
+def _strawberry_field(field: GraphQLField) -> StrawberryField:
+    definition = (field.extensions or {}).get(DEFINITION)
+    if not isinstance(definition, StrawberryField):
+        raise Unplannable("a field Strawberry did not define")
+    return definition
+
+
+def _strawberry_type(object_type: GraphQLNamedType) -> Any:
+    definition = (object_type.extensions or {}).get(DEFINITION)
+    if definition is None or getattr(definition, "origin", None) is None:
+        raise Unplannable(f"{object_type.name} is not a Strawberry type")
+    return definition
+
+
+def _constant(value: str) -> Getter:
+    return lambda _source: value
+
+
+def _as_is(value: Any, pending: Pending) -> Any:
+    return value

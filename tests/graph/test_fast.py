@@ -1,0 +1,176 @@
+"""The differential test of the fast path (graph/fast.py): for many generated requests over
+generated data sets, on each database, the same status and the same bytes as the plain path; and
+every request the plain path answers without errors is answered by the fast path itself."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from tortoise import connections
+
+from graph.fast import FastPath
+from graph.http import GraphQLView
+from graph.ids import todo_global_id
+from models import Todo
+from tests.graph.documents import Documents, Request
+from todos.search import search_key
+
+QUERIES_PER_DATA_SET = 150
+MUTATIONS = 80
+FROZEN_NOW = datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC)
+TITLES = ("Café au lait", "cafe NOIR", "Milk 100%", "a_b", "Straße", "STRASSE", "Ω", "zz top")
+
+
+class Paths:
+    """Sends one request through the app by either path; notes whether the fast path answered."""
+
+    def __init__(self, http: httpx.AsyncClient, view: GraphQLView, fast_path: FastPath) -> None:
+        self.http = http
+        self.view = view
+        self.fast_path = fast_path
+        self.answered: list[bool] = []
+        original = fast_path.execute
+
+        async def recording(*arguments: Any) -> Any:
+            result = await original(*arguments)
+            self.answered.append(result is not None)
+            return result
+
+        fast_path.execute = recording  # type: ignore[method-assign,assignment]
+
+    async def send(self, request: Request, fast: bool) -> tuple[int, bytes]:
+        self.view.fast_path = self.fast_path if fast else None
+        headers = {"content-type": "application/json"}
+        response = await self.http.post("/graphql", content=request.body(), headers=headers)
+        return response.status_code, response.content
+
+    async def compare(self, request: Request, before: Any = None) -> bool:
+        """Compares both paths' answers to `request`, each after `before()` when given; returns
+        whether the fast path answered."""
+        if before is not None:
+            await before()
+        self.answered.clear()
+        fast = await self.send(request, fast=True)
+        answered = bool(self.answered) and self.answered[-1]
+        if before is not None:
+            await before()
+        plain = await self.send(request, fast=False)
+        assert fast == plain, f"{request.query}\n{request.variables}"
+        if plain[0] == 200 and b'"errors"' not in plain[1]:
+            assert answered, f"the fast path left this to the plain path: {request.query}"
+        return answered
+
+
+@pytest.fixture
+async def paths(empty: str) -> AsyncIterator[Paths]:
+    from app import graphql
+    from graph.schema import LIMITS, schema
+
+    saved = graphql.fast_path
+    transport = httpx.ASGITransport(app=graphql)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield Paths(http, graphql, FastPath(schema, LIMITS))
+    graphql.fast_path = saved
+
+
+async def seed(rng: random.Random, count: int) -> None:
+    """`count` todos with ties in every sort key, nulls in `order`, and several versions."""
+    await Todo.all().delete()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for index in range(count):
+        title = f"{rng.choice(TITLES)} {rng.randint(1, 3)}"
+        todo = await Todo.create(
+            title=title,
+            search_key=search_key(title),
+            completed=rng.random() < 0.4,
+            order=rng.choice([None, None, 1, 2, 3, index]),
+            version=rng.randint(1, 3),
+        )
+        created = start + timedelta(seconds=rng.randint(0, 3))
+        updated = created + timedelta(microseconds=rng.randint(0, 2))
+        await Todo.filter(id=todo.id).update(created_at=created, updated_at=updated)
+
+
+async def known(paths: Paths) -> tuple[list[str], list[str]]:
+    """The IDs of the todos, and cursors of pages in several sorts and filters."""
+    ids: list[int] = await Todo.all().order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
+    cursors: list[str] = []
+    for arguments in (
+        "first: 3",
+        "last: 2",
+        "first: 2, filter: {completed: false}",
+        "first: 2, sort: [{field: TITLE, direction: DESC}]",
+        "first: 4, sort: [{field: UPDATED_AT}, {field: ORDER, direction: DESC}]",
+    ):
+        query = f"{{ todos({arguments}) {{ edges {{ cursor node {{ id }} }} }} }}"
+        _, body = await paths.send(Request(query), fast=False)
+        cursors += [part.split('"')[0] for part in body.decode().split('"cursor":"')[1:]]
+    return [todo_global_id(pk) for pk in ids], cursors
+
+
+@pytest.mark.parametrize("size", [0, 7, 60])
+async def test_queries_answer_as_the_plain_path_does(paths: Paths, size: int) -> None:
+    rng = random.Random(size)
+    await seed(rng, size)
+    ids, cursors = await known(paths)
+    documents = Documents(rng, ids, cursors)
+    answered = [await paths.compare(documents.query()) for _ in range(QUERIES_PER_DATA_SET)]
+    # Most generated requests are valid: the fast path must have served them.
+    assert sum(answered) > QUERIES_PER_DATA_SET / 2
+
+
+async def test_mutations_answer_as_the_plain_path_does(
+    paths: Paths, database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both paths must see the same clock and the same rows, so each starts from the same state.
+    from tortoise import timezone
+
+    import todos.commands
+
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
+    monkeypatch.setattr(todos.commands, "now", lambda: FROZEN_NOW)
+    rng = random.Random(42)
+    await seed(rng, 6)
+    rows = await Todo.all().order_by("id").values()
+    ids = [todo_global_id(row["id"]) for row in rows]
+
+    async def restore() -> None:
+        await Todo.all().delete()
+        await Todo.bulk_create([Todo(**row) for row in rows])
+        await _reset_ids(database, max(row["id"] for row in rows))
+
+    documents = Documents(rng, ids, [])
+    answered = [await paths.compare(documents.mutation(), restore) for _ in range(MUTATIONS)]
+    assert sum(answered) > MUTATIONS / 2
+
+
+async def test_a_failing_mutation_is_reported_as_the_plain_path_reports_it(
+    paths: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import todos.commands
+
+    async def broken(*_: Any) -> None:
+        raise ConnectionError("the database went away at 10.0.0.7")
+
+    monkeypatch.setattr(todos.commands, "create", broken)
+    request = Request('mutation { createTodo(input: {title: "x"}) { __typename } }')
+    assert await paths.compare(request)
+    _status, body = await paths.send(request, fast=True)
+    assert b"10.0.0.7" not in body
+    assert b"INTERNAL_SERVER_ERROR" in body
+
+
+async def _reset_ids(database: str, last: int) -> None:
+    """The next todo gets id `last + 1`, as after the first seeding."""
+    connection = connections.get("default")
+    if database == "mysql":
+        await connection.execute_script(f"ALTER TABLE `todo` AUTO_INCREMENT = {last + 1}")
+    else:
+        await connection.execute_script(
+            f"UPDATE sqlite_sequence SET seq = {last} WHERE name = 'todo'"
+        )
