@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tortoise import connections
 
@@ -13,10 +14,17 @@ import settings
 APP_LABEL = "models"
 
 
+def pooled(url: str) -> str:
+    """A mysql:// URL with the pool size of settings.DATABASE_POOL_MAX, unless it has its own."""
+    if not url.startswith("mysql://") or "maxsize=" in urlsplit(url).query:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}maxsize={settings.DATABASE_POOL_MAX}"
+
+
 def tortoise_config(url: str) -> dict[str, Any]:
     """The Tortoise (and aerich) configuration for a database URL."""
     return {
-        "connections": {"default": url},
+        "connections": {"default": pooled(url)},
         "apps": {
             APP_LABEL: {"models": ["models", "aerich.models"], "default_connection": "default"}
         },

@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+import database
 from todos.search import search_key
 
 # What the service selects for a list page and for one todo, column for column.
@@ -228,9 +229,9 @@ async def health(request: Request) -> Response:
 
 
 def _connect_arguments(url: str) -> dict[str, Any]:
-    """aiomysql pool arguments from a mysql:// URL, pooled as Tortoise pools (1 to 5 connections,
-    autocommit, utf8mb4, STRICT_TRANS_TABLES)."""
-    parts = urlsplit(url)
+    """aiomysql pool arguments from a mysql:// URL, pooled as the service pools (1 to
+    DATABASE_POOL_MAX connections, autocommit, utf8mb4, STRICT_TRANS_TABLES)."""
+    parts = urlsplit(database.pooled(url))
     if parts.scheme != "mysql":
         raise SystemExit(f"ceiling: DATABASE_URL must be mysql://..., not {url!r}")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
@@ -243,7 +244,7 @@ def _connect_arguments(url: str) -> dict[str, Any]:
         "charset": query.get("charset", "utf8mb4"),
         "autocommit": True,
         "minsize": int(query.get("minsize", 1)),
-        "maxsize": int(query.get("maxsize", 5)),
+        "maxsize": int(query["maxsize"]),
         "sql_mode": "STRICT_TRANS_TABLES",
     }
 
