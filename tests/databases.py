@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -12,6 +14,8 @@ from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
 
 from database import tortoise_config
+from models import Todo
+from todos.search import search_key
 
 BACKENDS = ["sqlite", "mysql"]
 
@@ -41,3 +45,25 @@ async def recreate(url: str) -> None:
         with contextlib.suppress(OperationalError):  # there is no database yet
             await connection.db_delete()
         await connection.db_create()
+
+
+# Titles that tie under folding, and contain LIKE's special characters.
+TITLES = ("Café au lait", "cafe NOIR", "Milk 100%", "a_b", "Straße", "STRASSE", "Ω", "zz top")
+
+
+async def seed_todos(rng: random.Random, count: int) -> None:
+    """`count` todos with ties in every sort key, nulls in `order`, and several versions."""
+    await Todo.all().delete()
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for index in range(count):
+        title = f"{rng.choice(TITLES)} {rng.randint(1, 3)}"
+        todo = await Todo.create(
+            title=title,
+            search_key=search_key(title),
+            completed=rng.random() < 0.4,
+            order=rng.choice([None, None, 1, 2, 3, index]),
+            version=rng.randint(1, 3),
+        )
+        created = start + timedelta(seconds=rng.randint(0, 3))
+        updated = created + timedelta(microseconds=rng.randint(0, 2))
+        await Todo.filter(id=todo.id).update(created_at=created, updated_at=updated)

@@ -18,6 +18,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from models import Todo
+from todos import pagesql
 from todos.errors import BadInput
 from todos.search import fold, is_text
 
@@ -255,24 +256,30 @@ def _sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
 
 
 async def fetch_page(
-    todo_filter: TodoFilter, sort: Sequence[SortKey] | None, request: PageRequest
+    todo_filter: TodoFilter,
+    sort: Sequence[SortKey] | None,
+    request: PageRequest,
+    *,
+    through_orm: bool = False,
 ) -> Page:
-    """One page of the todos matching `todo_filter`, in `sort` order: a single SQL statement."""
+    """One page of the todos matching `todo_filter`, in `sort` order: a single SQL statement,
+    from todos/pagesql.py (or, `through_orm`, built by Tortoise: the reference it must match)."""
     sort = check_sort(sort)
     size, from_end = _page_size(request)
     columns = _columns(sort)
     fingerprint = _fingerprint(todo_filter, sort)
-
-    query = _sortable(todo_filter)
-    if request.after is not None:
-        after = _decode_cursor(request.after, fingerprint, columns)
-        query = query.filter(_beyond_cursor(columns, after, backwards=False))
-    if request.before is not None:
-        before = _decode_cursor(request.before, fingerprint, columns)
-        query = query.filter(_beyond_cursor(columns, before, backwards=True))
+    if todo_filter.title_contains and not is_text(todo_filter.title_contains):
+        raise BadInput("titleContains is not valid Unicode text.")
+    after = None if request.after is None else _decode_cursor(request.after, fingerprint, columns)
+    before = (
+        None if request.before is None else _decode_cursor(request.before, fingerprint, columns)
+    )
 
     # One row more than asked tells whether there is another page in that direction.
-    rows = list(await query.order_by(*_ordering(columns, from_end)).limit(size + 1))
+    if through_orm:
+        rows = await _orm_rows(todo_filter, columns, after, before, from_end, size + 1)
+    else:
+        rows = await _sql_rows(todo_filter, columns, after, before, from_end, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     if from_end:
@@ -284,6 +291,48 @@ async def fetch_page(
         has_next_page=more if not from_end else request.before is not None,
         has_previous_page=more if from_end else request.after is not None,
     )
+
+
+async def _sql_rows(
+    todo_filter: TodoFilter,
+    columns: list[_Column],
+    after: list[Any] | None,
+    before: list[Any] | None,
+    from_end: bool,
+    limit: int,
+) -> list[Todo]:
+    db = Todo._meta.db
+    shape = pagesql.Shape(
+        dialect=db.capabilities.dialect,
+        completed=todo_filter.completed is not None,
+        contains=bool(todo_filter.title_contains),
+        columns=tuple(pagesql.Column(c.name, c.descending, c.nullable) for c in columns),
+        after_nulls=None if after is None else tuple(value is None for value in after),
+        before_nulls=None if before is None else tuple(value is None for value in before),
+        from_end=from_end,
+    )
+    sql = pagesql.statement(shape)[0]
+    contains = fold(todo_filter.title_contains) if todo_filter.title_contains else None
+    values = pagesql.parameters(shape, todo_filter.completed, contains, after, before, limit)
+    _, raw = await db.execute_query(sql, values)
+    # The ORM's own conversion from database values, as a Tortoise query makes its objects.
+    return [Todo._init_from_db(**row) for row in raw]
+
+
+async def _orm_rows(
+    todo_filter: TodoFilter,
+    columns: list[_Column],
+    after: list[Any] | None,
+    before: list[Any] | None,
+    from_end: bool,
+    limit: int,
+) -> list[Todo]:
+    query = _sortable(todo_filter)
+    if after is not None:
+        query = query.filter(_beyond_cursor(columns, after, backwards=False))
+    if before is not None:
+        query = query.filter(_beyond_cursor(columns, before, backwards=True))
+    return list(await query.order_by(*_ordering(columns, from_end)).limit(limit))
 
 
 async def every(todo_filter: TodoFilter) -> list[Todo]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -17,13 +17,12 @@ from graph.fast import FastPath
 from graph.http import GraphQLView
 from graph.ids import todo_global_id
 from models import Todo
+from tests.databases import seed_todos
 from tests.graph.documents import Documents, Request
-from todos.search import search_key
 
 QUERIES_PER_DATA_SET = 150
 MUTATIONS = 80
 FROZEN_NOW = datetime(2026, 11, 28, 12, 0, 0, 123456, tzinfo=UTC)
-TITLES = ("Café au lait", "cafe NOIR", "Milk 100%", "a_b", "Straße", "STRASSE", "Ω", "zz top")
 
 
 class Paths:
@@ -78,24 +77,6 @@ async def paths(empty: str) -> AsyncIterator[Paths]:
     graphql.fast_path = saved
 
 
-async def seed(rng: random.Random, count: int) -> None:
-    """`count` todos with ties in every sort key, nulls in `order`, and several versions."""
-    await Todo.all().delete()
-    start = datetime(2026, 1, 1, tzinfo=UTC)
-    for index in range(count):
-        title = f"{rng.choice(TITLES)} {rng.randint(1, 3)}"
-        todo = await Todo.create(
-            title=title,
-            search_key=search_key(title),
-            completed=rng.random() < 0.4,
-            order=rng.choice([None, None, 1, 2, 3, index]),
-            version=rng.randint(1, 3),
-        )
-        created = start + timedelta(seconds=rng.randint(0, 3))
-        updated = created + timedelta(microseconds=rng.randint(0, 2))
-        await Todo.filter(id=todo.id).update(created_at=created, updated_at=updated)
-
-
 async def known(paths: Paths) -> tuple[list[str], list[str]]:
     """The IDs of the todos, and cursors of pages in several sorts and filters."""
     ids: list[int] = await Todo.all().order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
@@ -116,7 +97,7 @@ async def known(paths: Paths) -> tuple[list[str], list[str]]:
 @pytest.mark.parametrize("size", [0, 7, 60])
 async def test_queries_answer_as_the_plain_path_does(paths: Paths, size: int) -> None:
     rng = random.Random(size)
-    await seed(rng, size)
+    await seed_todos(rng, size)
     ids, cursors = await known(paths)
     documents = Documents(rng, ids, cursors)
     answered = [await paths.compare(documents.query()) for _ in range(QUERIES_PER_DATA_SET)]
@@ -135,7 +116,7 @@ async def test_mutations_answer_as_the_plain_path_does(
     monkeypatch.setattr(timezone, "now", lambda: FROZEN_NOW)
     monkeypatch.setattr(todos.commands, "now", lambda: FROZEN_NOW)
     rng = random.Random(42)
-    await seed(rng, 6)
+    await seed_todos(rng, 6)
     rows = await Todo.all().order_by("id").values()
     ids = [todo_global_id(row["id"]) for row in rows]
 

@@ -1,0 +1,77 @@
+"""todos/pagesql.py against the ORM: the same pages, cursors and refusals for generated filters,
+sorts and cursors (nulls included) over generated data, on each database."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from models import Todo
+from tests.databases import seed_todos
+from todos import listing
+from todos.errors import BadInput
+
+CASES = 300
+WORDS = ("café", "CAFE", "noir", "ß", "ss", "%", "_", "\\", "Ω", "", "1", "zz")
+
+
+def snapshot(todo: Todo) -> tuple[Any, ...]:
+    return (
+        todo.id, todo.title, todo.completed, todo.order, todo.version, todo.created_at,
+        todo.updated_at,
+    )  # fmt: skip
+
+
+async def page(through_orm: bool, *arguments: Any) -> Any:
+    """A page as comparable values, or the refusal's message."""
+    try:
+        result = await listing.fetch_page(*arguments, through_orm=through_orm)
+    except BadInput as error:
+        return str(error)
+    flags = (result.has_next_page, result.has_previous_page)
+    return [snapshot(todo) for todo in result.todos], result.cursors, flags
+
+
+def arguments(rng: random.Random, cursors: list[str]) -> tuple[Any, ...]:
+    todo_filter = listing.TodoFilter(
+        completed=rng.choice([None, True, False]),
+        title_contains=rng.choice([None, *WORDS]),
+    )
+    fields = rng.sample(list(listing.SortField), rng.randint(0, len(listing.SortField)))
+    sort = [listing.SortKey(field, rng.choice(list(listing.SortDirection))) for field in fields]
+    size = rng.choice([None, 0, 1, 2, 5, 50, 150])
+    backwards = rng.random() < 0.4
+    cursor = rng.choice(cursors) if cursors and rng.random() < 0.7 else None
+    request = listing.PageRequest(
+        first=None if backwards else size,
+        last=size if backwards else None,
+        after=None if backwards else cursor,
+        before=cursor if backwards else None,
+    )
+    return todo_filter, sort, request
+
+
+@pytest.mark.parametrize("size", [0, 9, 70])
+async def test_pages_are_the_orms_pages(empty: str, size: int) -> None:
+    rng = random.Random(size)
+    await seed_todos(rng, size)
+    cursors: list[str] = []
+    case = arguments(rng, cursors)
+    for _ in range(CASES):
+        expected = await page(True, *case)
+        assert await page(False, *case) == expected, case
+        if not isinstance(expected, str) and expected[1] and rng.random() < 0.7:
+            # On from any todo of this page, either way: the same filter and sort, new cursors.
+            todo_filter, sort, _ = case
+            cursor = rng.choice(expected[1])
+            size = rng.choice([1, 3, 50])
+            if rng.random() < 0.5:
+                case = todo_filter, sort, listing.PageRequest(first=size, after=cursor)
+            else:
+                case = todo_filter, sort, listing.PageRequest(last=size, before=cursor)
+        else:
+            cursors = (cursors + ([] if isinstance(expected, str) else expected[1]))[-40:]
+            case = arguments(rng, cursors)
+    await Todo.all().delete()
