@@ -105,6 +105,7 @@ class GraphQLView(GraphQL):
         if not isinstance(operation_name, str | None) or not isinstance(extensions, dict | None):
             return None
         allowed = {OperationType.QUERY, OperationType.MUTATION}
+        request.state.fast_path_tried = True  # execute_single need not try again
         result = await self.fast_path.execute(query, operation_name, variables, allowed)
         if result is None:
             return None
@@ -129,7 +130,7 @@ class GraphQLView(GraphQL):
     ) -> ExecutionResult:
         """Strawberry's, with subscriptions refused over HTTP: they are served over WebSocket."""
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
-        if self.fast_path is not None:
+        if self.fast_path is not None and not getattr(request.state, "fast_path_tried", False):
             result = await self.fast_path.execute(
                 request_data.query, request_data.operation_name, request_data.variables, allowed
             )
