@@ -32,7 +32,7 @@ from todos.search import search_key
 # What the service selects for a list page and for one todo, column for column.
 COLUMNS = "`created_at`,`updated_at`,`search_key`,`completed`,`version`,`id`,`order`,`title`"
 LIST_SQL = (
-    f"SELECT {COLUMNS},CASE WHEN `order` IS NULL THEN 1 ELSE 0 END `order_missing` FROM `todo`"
+    f"SELECT {COLUMNS} FROM `todo`"
     "{where} ORDER BY `order_missing` ASC,`order` ASC,`created_at` ASC,`id` ASC LIMIT %s"
 )
 # The keyset condition for the default sort (order nulls last, created_at, id) after a cursor.

@@ -55,8 +55,9 @@ class Todo(Model):
     class Meta:
         table = "todo"
         indexes = (
-            # The default sort (order, then created_at, then id), with and without the filter on
-            # completed; the TITLE sort; the other sorts.
+            # Keyset conditions on order, then created_at, with and without the filter on
+            # completed; the TITLE sort; the other sorts. The default sort's own indexes start
+            # with a virtual column these models leave out (migrations 1_..._order_missing_index).
             Index(fields=("order", "created_at")),
             Index(fields=("completed", "order", "created_at")),
             Index(fields=("search_key",)),

@@ -149,7 +149,8 @@ _COLUMNS = {
     SortField.CREATED_AT: ("created_at", False),
     SortField.UPDATED_AT: ("updated_at", False),
 }
-_ORDER_MISSING = "order_missing"
+# Computed by the ORM's queries; pagesql sorts on the indexed virtual column `order_missing`.
+_ORDER_MISSING = "order_is_null"
 
 
 def _columns(sort: Sequence[SortKey]) -> list[_Column]:

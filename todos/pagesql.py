@@ -1,7 +1,8 @@
 """The SQL of a page of todos, written once per shape (which filters, which sort, which cursor
 values are null) and reused with new values: building it through the ORM each time costs more
-than running it. It is the statement Tortoise builds for the same page (todos/listing.py keeps
-that road as the reference; tests/todos/test_pagesql.py compares the two)."""
+than running it. It asks for what Tortoise's query for the same page asks for, sorting on the
+indexed virtual column where Tortoise computes the same key (todos/listing.py keeps that road as
+the reference; tests/todos/test_pagesql.py compares the two)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 
 from tortoise.filters import escape_like
 
-# The columns of a todo, and the key that sorts todos without an order last.
+# The columns of a todo, and the virtual column (`order` IS NULL) that sorts todos without an
+# order last, the first part of the default sort's indexes (migrations 1_..._order_missing_index).
 COLUMNS = ("created_at", "updated_at", "search_key", "completed", "version", "id", "order", "title")
 ORDER_MISSING = "order_missing"
 
@@ -55,7 +57,6 @@ def statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """The SELECT for `shape`, and which cursor values its keyset parameters take, in order."""
     d = _DIALECTS[shape.dialect]
     name = functools.partial(_quoted, d)
-    missing = f"CASE WHEN {name('order')} IS NULL THEN {d.placeholder} ELSE {d.placeholder} END"
     select = ",".join(name(column) for column in COLUMNS)
     conditions = []
     if shape.completed:
@@ -72,10 +73,7 @@ def statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
         conditions.append(sql)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     order = ",".join(_ordering(d, shape.columns, shape.from_end))
-    text = (
-        f"SELECT {select},{missing} {name(ORDER_MISSING)} FROM {name('todo')}{where} "
-        f"ORDER BY {order} LIMIT {d.placeholder}"
-    )
+    text = f"SELECT {select} FROM {name('todo')}{where} ORDER BY {order} LIMIT {d.placeholder}"
     return text, after, before
 
 
@@ -89,7 +87,7 @@ def parameters(
 ) -> list[Any]:
     """The values for statement(shape)'s placeholders, in order."""
     _, after_slots, before_slots = statement(shape)
-    values: list[Any] = [1, 0]  # the CASE that sorts todos without an order last
+    values: list[Any] = []
     if shape.completed:
         values.append(completed)
     if shape.contains:
