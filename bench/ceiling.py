@@ -37,8 +37,8 @@ LIST_SQL = (
 )
 # The keyset condition for the default sort (order nulls last, created_at, id) after a cursor.
 AFTER_SQL = (
-    "(`order` IS NULL OR `order`>%s OR (`order`=%s AND `created_at`>%s) OR "
-    "(`order`=%s AND `created_at`=%s AND `id`>%s))"
+    "(`order_missing`>0 OR (`order_missing`=0 AND (`order`>=%s AND (`order`>%s OR "
+    "(`created_at`>=%s AND (`created_at`>%s OR `id`>%s))))))"
 )
 STATS_SQL = "SELECT `completed` `completed`,COUNT(`id`) `n` FROM `todo` GROUP BY `completed`"
 INSERT_SQL = (
@@ -145,7 +145,7 @@ async def todos(request: Request) -> Response:
             return _error("Invalid cursor.")
         order, created_at, pk = decoded
         conditions.append(AFTER_SQL)
-        parameters += [order, order, created_at, order, created_at, pk]
+        parameters += [order, order, created_at, created_at, pk]
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     async with (
         _pool(request).acquire() as connection,

@@ -55,11 +55,8 @@ class Todo(Model):
     class Meta:
         table = "todo"
         indexes = (
-            # Keyset conditions on order, then created_at, with and without the filter on
-            # completed; the TITLE sort; the other sorts. The default sort's own indexes start
-            # with a virtual column these models leave out (migrations 1_..._order_missing_index).
-            Index(fields=("order", "created_at")),
-            Index(fields=("completed", "order", "created_at")),
+            # The TITLE sort; the other sorts. The default sort's indexes start with a virtual
+            # column these models leave out (migrations 1_..._order_missing_index).
             Index(fields=("search_key",)),
             Index(fields=("created_at",)),
             Index(fields=("updated_at",)),

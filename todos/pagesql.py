@@ -107,47 +107,45 @@ def _quoted(d: _Dialect, identifier: str) -> str:
 def _keyset(
     d: _Dialect, columns: tuple[Column, ...], nulls: tuple[bool, ...], backwards: bool
 ) -> tuple[str, tuple[int, ...]]:
-    """Rows strictly after (or before) a cursor's row in the total order, as listing's
-    _beyond_cursor builds it, with the positions of the cursor values it compares with."""
-    alternatives: list[str] = []
-    slots: list[int] = []
+    """Rows strictly after (or before) a cursor's row in the total order, with the positions of
+    the cursor values it compares with. The same rows as listing's _beyond_cursor, written so that
+    an index leading with order_missing is read from the cursor on: a nullable column is compared
+    as (order_missing, column), order_missing ascending whichever the direction (nulls last)."""
+    # Each component: (column name, descending, the literal it equals, or the cursor slot).
+    components: list[tuple[str, bool, str | None, int | None]] = []
     for position, column in enumerate(columns):
-        beyond = _beyond(d, column, nulls[position], backwards)
-        if beyond is None:
+        if not column.nullable:
+            components.append((column.name, column.descending, None, position))
             continue
-        prefix = []
-        for earlier in range(position):
-            if nulls[earlier]:
-                prefix.append(f"{_quoted(d, columns[earlier].name)} IS NULL")
-            else:
-                prefix.append(f"{_quoted(d, columns[earlier].name)}={d.placeholder}")
-                slots.append(earlier)
-        terms, takes_value = beyond
-        if takes_value:
-            slots.append(position)
-        if not prefix:
-            alternatives += terms
-        else:
-            inner = terms[0] if len(terms) == 1 else f"({' OR '.join(terms)})"
-            alternatives.append(f"({' AND '.join([*prefix, inner])})")
-    if not alternatives:
-        return f"{_quoted(d, 'id')} IS NULL", ()  # nothing lies beyond; id is never null
-    return f"({' OR '.join(alternatives)})", tuple(slots)
+        components.append((ORDER_MISSING, False, "1" if nulls[position] else "0", None))
+        if not nulls[position]:  # among todos without an order, all are equal in this column
+            components.append((column.name, column.descending, None, position))
+    slots: list[int] = []
 
+    def beyond(index: int) -> str:
+        """Rows beyond the cursor in components[index:], given equality on those before: nested
+        as `a >= x AND (a > x OR ...)`, so that the index is read from the cursor on."""
+        name, descending, literal, slot = components[index]
+        column = _quoted(d, name)
+        strict = ">" if (not backwards) != descending else "<"
+        if literal is not None:
+            rest = f"{column}={literal}"
+            if index + 1 < len(components):
+                rest = f"({rest} AND {beyond(index + 1)})"
+            if literal == ("1" if not backwards else "0"):
+                return rest  # nothing sorts after the last group (or before the first)
+            return f"({column}{strict}{literal} OR {rest})"
+        assert slot is not None
+        if index + 1 == len(components):
+            slots.append(slot)
+            return f"{column}{strict}{d.placeholder}"
+        slots.extend((slot, slot))
+        inner = beyond(index + 1)
+        return (
+            f"({column}{strict}={d.placeholder} AND ({column}{strict}{d.placeholder} OR {inner}))"
+        )
 
-def _beyond(
-    d: _Dialect, column: Column, null: bool, backwards: bool
-) -> tuple[list[str], bool] | None:
-    """The terms (ORed) for rows beyond a value of `column`, and whether they take the value."""
-    name = _quoted(d, column.name)
-    operator = ">" if (not backwards) != column.descending else "<"
-    if column.nullable:
-        # Nulls sort last whichever the direction.
-        if null:
-            return None if not backwards else ([f"{name} IS NOT NULL"], False)
-        if not backwards:
-            return [f"{name} IS NULL", f"{name}{operator}{d.placeholder}"], True
-    return [f"{name}{operator}{d.placeholder}"], True
+    return beyond(0), tuple(slots)
 
 
 def _ordering(d: _Dialect, columns: tuple[Column, ...], backwards: bool) -> list[str]:
