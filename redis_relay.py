@@ -16,13 +16,13 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
-
-from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Any
 
 from models import Todo
 from todos.events import EventHub, EventKind, TodoEvent
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,13 @@ def decode(message: str | bytes) -> tuple[str, TodoEvent]:
 
 class RedisRelay:
     def __init__(self, url: str, hub: EventHub) -> None:
+        # Imported here, not at the top: the client library adds about 35 MB to a process, which
+        # one without REDIS_URL need not carry.
+        from redis.asyncio import Redis
+        from redis.exceptions import RedisError
+
+        self.redis_class = Redis
+        self.errors: tuple[type[Exception], ...] = (RedisError, OSError)
         self.url = url
         self.hub = hub
         self.origin = uuid.uuid4().hex  # tells this process's own messages from the others'
@@ -82,7 +89,7 @@ class RedisRelay:
         self.outbox.put_nowait(encode(event, self.origin))
 
     def _client(self) -> Redis:
-        return Redis.from_url(
+        return self.redis_class.from_url(
             self.url, socket_connect_timeout=2, socket_keepalive=True, health_check_interval=10
         )
 
@@ -94,7 +101,7 @@ class RedisRelay:
                 message = message or await self.outbox.get()
                 try:
                     await redis.publish(CHANNEL, message)
-                except (RedisError, OSError) as error:
+                except self.errors as error:
                     if not self.publish_failing:
                         logger.warning("events: cannot publish to Redis (%s); retrying", error)
                     self.publish_failing = True
@@ -117,7 +124,7 @@ class RedisRelay:
                     async for message in pubsub.listen():
                         if message["type"] == "message":
                             self._deliver(message["data"])
-            except (RedisError, OSError) as error:
+            except self.errors as error:
                 if not self.listen_failing:
                     logger.warning("events: cannot listen on Redis (%s); retrying", error)
                 self.listening = False

@@ -106,13 +106,13 @@ class FastPath:
             return None
         try:
             calls = [(root, self._arguments(root, coerced)) for root in plan.roots]
-        except Exception:
+        except Exception:  # the plain path reports whatever refuses the arguments
             return None
         if plan.operation.operation is OperationType.MUTATION:
             return await self._mutate(plan, calls)
         try:
             return ExecutionResult(data=await self._read(plan, calls), errors=None)
-        except Exception:
+        except Exception:  # a read changes nothing: the plain path reads again and reports
             return None
 
     def _arguments(self, root: RootField, variables: Any) -> dict[str, Any]:
@@ -155,7 +155,7 @@ class FastPath:
                 await _drain(pending)
             finally:
                 _close(pending)
-        except Exception as error:
+        except Exception as error:  # the change may be made: reported here, as graphql-core would
             located = located_error(error, [root.node], [root.key])
             errors = finish_errors([located])
             data = None if is_non_null_type(root.field.type) else {root.key: None}
