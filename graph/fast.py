@@ -86,13 +86,17 @@ class FastPath:
 
     async def execute(
         self,
-        query: str | None,
-        operation_name: str | None,
-        variables: dict[str, Any] | None,
+        query: object,
+        operation_name: object,
+        variables: object,
         allowed: Collection[StrawberryOperationType],
     ) -> ExecutionResult | None:
         """The result the plain path would give, or None when the plain path must run."""
-        if not query:
+        # Whatever the client sent: the plain path refuses these of the wrong type (and they key
+        # the plans, so must be hashable).
+        if not query or not isinstance(query, str) or not isinstance(variables, dict | None):
+            return None
+        if not isinstance(operation_name, str | None):
             return None
         plan = self.plan(query, operation_name)
         if plan is None:

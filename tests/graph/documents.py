@@ -20,8 +20,11 @@ class Request:
     query: str
     variables: dict[str, Any] = field(default_factory=dict)
     operation_name: str | None = None
+    raw: dict[str, Any] | None = None  # a body sent as it is, for malformed requests
 
     def body(self) -> bytes:
+        if self.raw is not None:
+            return json.dumps(self.raw).encode()
         payload: dict[str, Any] = {"query": self.query, "variables": self.variables}
         if self.operation_name is not None:
             payload["operationName"] = self.operation_name

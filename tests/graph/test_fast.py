@@ -155,3 +155,22 @@ async def _reset_ids(database: str, last: int) -> None:
         await connection.execute_script(
             f"UPDATE sqlite_sequence SET seq = {last} WHERE name = 'todo'"
         )
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"query": "{ todoStats { total } }", "operationName": ["Q"]},
+        {"query": "{ todoStats { total } }", "operationName": {"name": "Q"}},
+        {"query": "{ todoStats { total } }", "operationName": 1},
+        {"query": "query Q { todoStats { total } }", "variables": ["x"]},
+        {"query": ["{ todoStats { total } }"]},
+    ],
+)
+async def test_requests_with_fields_of_the_wrong_type_are_refused_alike(
+    paths: Paths, body: dict[str, Any]
+) -> None:
+    request = Request(body["query"], raw=body)
+    status, _ = await paths.send(request, fast=True)
+    assert status == 400
+    await paths.compare(request)
