@@ -10,7 +10,7 @@ from graph.ids import todo_pk
 from graph.inputs import TodoFilter, TodoSort, given
 from graph.types import Todo, TodoConnection, TodoStats
 from models import Todo as TodoModel
-from todos import listing
+from todos import counts, listing
 from todos.errors import BadInput
 
 
@@ -59,5 +59,5 @@ class Query:
 
     @strawberry.field
     async def todo_stats(self) -> TodoStats:
-        stats = await listing.stats()
+        stats = await counts.stats()
         return TodoStats(total=stats.total, completed=stats.completed, active=stats.active)

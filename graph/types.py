@@ -10,7 +10,7 @@ from strawberry import relay
 
 from graph.ids import todo_global_id
 from models import Todo as TodoModel
-from todos import listing
+from todos import counts, listing
 
 
 @strawberry.type(description="A todo item.")
@@ -56,7 +56,7 @@ class TodoConnection(relay.Connection[Todo]):
     @strawberry.field(description="How many todos match the filter, over all pages.")
     async def total_count(self) -> int:
         # Counted only when a client asks for it.
-        return await listing.count(self.todo_filter)
+        return await counts.count(self.todo_filter)
 
     @classmethod
     def from_page(cls, page: listing.Page, todo_filter: listing.TodoFilter) -> Self:

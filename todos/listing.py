@@ -8,13 +8,12 @@ import enum
 import functools
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from tortoise.expressions import Case, Q, When
-from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
 from models import Todo
@@ -84,12 +83,6 @@ class Page:
     has_previous_page: bool
 
 
-def _q(lookup: str, value: Any) -> Q:
-    """A filter on a lookup built at run time, such as "order__gt"."""
-    filters: dict[str, Any] = {lookup: value}
-    return Q(**filters)
-
-
 @dataclass(frozen=True)
 class _Column:
     """One component of a total sort order: a column, its direction, whether it holds nulls."""
@@ -121,26 +114,6 @@ class _Column:
                 if parsed.tzinfo is not None:
                     return parsed
         raise BadInput("Invalid cursor.")
-
-    def beyond(self, value: Any, backwards: bool) -> Q | None:
-        """Rows strictly after `value` in this column's order (before it when `backwards`)."""
-        if self.nullable:
-            # Nulls sort last whichever the direction.
-            if value is None:
-                return None if not backwards else _q(f"{self.name}__isnull", False)
-            if not backwards:
-                return _q(f"{self.name}__isnull", True) | self._compare(value, greater=True)
-            return self._compare(value, greater=False)
-        return self._compare(value, greater=not backwards)
-
-    def equal(self, value: Any) -> Q:
-        if value is None:
-            return _q(f"{self.name}__isnull", True)
-        return _q(self.name, value)
-
-    def _compare(self, value: Any, greater: bool) -> Q:
-        operator = "gt" if greater != self.descending else "lt"
-        return _q(f"{self.name}__{operator}", value)
 
 
 _COLUMNS = {
@@ -221,39 +194,33 @@ def _decode_cursor(cursor: str, fingerprint: str, columns: list[_Column]) -> lis
     return [column.parse(raw) for column, raw in zip(columns, raw_values, strict=True)]
 
 
-def _beyond_cursor(columns: list[_Column], values: list[Any], backwards: bool) -> Q:
-    """Rows strictly after (or before) the cursor's row in the total order: a keyset condition."""
-    alternatives: list[Q] = []
-    for position, column in enumerate(columns):
-        beyond = column.beyond(values[position], backwards)
-        if beyond is None:
-            continue
-        same_prefix = [columns[i].equal(values[i]) for i in range(position)]
-        alternatives.append(Q(*same_prefix, beyond) if same_prefix else beyond)
-    if not alternatives:
-        return Q(id__isnull=True)  # nothing lies beyond; id is never null
-    return Q(*alternatives, join_type=Q.OR)
-
-
-def _ordering(columns: list[_Column], backwards: bool) -> list[str]:
-    ordering = []
+def ordering(columns: list[_Column], backwards: bool) -> list[str]:
+    """The ORM's order_by keys for `columns`, reversed when `backwards`."""
+    keys = []
     for column in columns:
         if column.nullable:
-            ordering.append(f"-{_ORDER_MISSING}" if backwards else _ORDER_MISSING)
+            keys.append(f"-{_ORDER_MISSING}" if backwards else _ORDER_MISSING)
         descending = column.descending != backwards
-        ordering.append(f"-{column.name}" if descending else column.name)
-    return ordering
+        keys.append(f"-{column.name}" if descending else column.name)
+    return keys
 
 
 def filtered(todo_filter: TodoFilter) -> QuerySet[Todo]:
     return Todo.filter(todo_filter.to_q())
 
 
-def _sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
+def sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
     """The matching todos with the key that sorts todos without an order last."""
     # Tortoise's stubs leave out the plain values that When and Case take.
     order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
     return filtered(todo_filter).annotate(**{_ORDER_MISSING: order_missing})
+
+
+# How a page's rows are read: (filter, columns, after values, before values, from the end, limit).
+RowReader = Callable[
+    [TodoFilter, list[_Column], list[Any] | None, list[Any] | None, bool, int],
+    Awaitable[list[Todo]],
+]
 
 
 async def fetch_page(
@@ -261,10 +228,10 @@ async def fetch_page(
     sort: Sequence[SortKey] | None,
     request: PageRequest,
     *,
-    through_orm: bool = False,
+    read_rows: RowReader | None = None,
 ) -> Page:
     """One page of the todos matching `todo_filter`, in `sort` order: a single SQL statement,
-    from todos/pagesql.py (or, `through_orm`, built by Tortoise: the reference it must match)."""
+    from todos/pagesql.py (`read_rows` replaces it: the test passes the ORM's, ormpages.rows)."""
     sort = check_sort(sort)
     size, from_end = _page_size(request)
     columns = _columns(sort)
@@ -277,10 +244,8 @@ async def fetch_page(
     )
 
     # One row more than asked tells whether there is another page in that direction.
-    if through_orm:
-        rows = await _orm_rows(todo_filter, columns, after, before, from_end, size + 1)
-    else:
-        rows = await _sql_rows(todo_filter, columns, after, before, from_end, size + 1)
+    read = read_rows or _sql_rows
+    rows = await read(todo_filter, columns, after, before, from_end, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     if from_end:
@@ -320,44 +285,7 @@ async def _sql_rows(
     return [Todo._init_from_db(**row) for row in raw]
 
 
-async def _orm_rows(
-    todo_filter: TodoFilter,
-    columns: list[_Column],
-    after: list[Any] | None,
-    before: list[Any] | None,
-    from_end: bool,
-    limit: int,
-) -> list[Todo]:
-    query = _sortable(todo_filter)
-    if after is not None:
-        query = query.filter(_beyond_cursor(columns, after, backwards=False))
-    if before is not None:
-        query = query.filter(_beyond_cursor(columns, before, backwards=True))
-    return list(await query.order_by(*_ordering(columns, from_end)).limit(limit))
-
-
 async def every(todo_filter: TodoFilter) -> list[Todo]:
     """All the todos matching `todo_filter`, unpaged, in the default sort order (REST's list)."""
-    ordering = _ordering(_columns(DEFAULT_SORT), backwards=False)
-    return list(await _sortable(todo_filter).order_by(*ordering))
-
-
-async def count(todo_filter: TodoFilter) -> int:
-    return await filtered(todo_filter).count()
-
-
-@dataclass(frozen=True)
-class TodoStats:
-    total: int
-    completed: int
-
-    @property
-    def active(self) -> int:
-        return self.total - self.completed
-
-
-async def stats() -> TodoStats:
-    """The list footer's counts, in one query."""
-    groups = await Todo.annotate(n=Count("id")).group_by("completed").values("completed", "n")
-    completed = sum(group["n"] for group in groups if group["completed"])
-    return TodoStats(total=sum(group["n"] for group in groups), completed=completed)
+    keys = ordering(_columns(DEFAULT_SORT), backwards=False)
+    return list(await sortable(todo_filter).order_by(*keys))

@@ -1,7 +1,7 @@
 """The SQL of a page of todos, written once per shape (which filters, which sort, which cursor
 values are null) and reused with new values: building it through the ORM each time costs more
 than running it. It asks for what Tortoise's query for the same page asks for, sorting on the
-indexed virtual column where Tortoise computes the same key (todos/listing.py keeps that road as
+indexed virtual column where Tortoise computes the same key (todos/ormpages.py keeps that road as
 the reference; tests/todos/test_pagesql.py compares the two)."""
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def _keyset(
     d: _Dialect, columns: tuple[Column, ...], nulls: tuple[bool, ...], backwards: bool
 ) -> tuple[str, tuple[int, ...]]:
     """Rows strictly after (or before) a cursor's row in the total order, with the positions of
-    the cursor values it compares with. The same rows as listing's _beyond_cursor, written so that
+    the cursor values it compares with. The same rows as ormpages.beyond_cursor, written so that
     an index leading with order_missing is read from the cursor on: a nullable column is compared
     as (order_missing, column), order_missing ascending whichever the direction (nulls last)."""
     # Each component: (column name, descending, the literal it equals, or the cursor slot).

@@ -13,7 +13,7 @@ import settings
 from graph.errors import INTERNAL_ERROR_MESSAGE
 from models import Todo
 from tests.graphql import CREATE, LIST, GraphQLClient
-from todos import listing
+from todos import counts
 
 MALFORMED_BODIES = [
     b'"a string"',
@@ -88,7 +88,7 @@ async def test_unexpected_errors_are_masked(
     async def broken(*args: object) -> object:
         raise RuntimeError("SELECT secret FROM internals at /srv/app.py")
 
-    monkeypatch.setattr(listing, "stats", broken)
+    monkeypatch.setattr(counts, "stats", broken)
     body = await client.post("{ todoStats { total } }")
     [error] = body["errors"]
     assert error["message"] == INTERNAL_ERROR_MESSAGE
@@ -159,7 +159,7 @@ async def test_a_request_over_the_time_limit_is_stopped_and_rolled_back(
         raise AssertionError("the time limit should have stopped this")
 
     monkeypatch.setattr(settings, "REQUEST_TIMEOUT_SECONDS", 0.5)
-    monkeypatch.setattr(listing, "stats", stalls_in_a_transaction)
+    monkeypatch.setattr(counts, "stats", stalls_in_a_transaction)
     response = await client.http.post("/graphql", json={"query": "{ todoStats { total } }"})
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"] == {"code": "TIMEOUT"}

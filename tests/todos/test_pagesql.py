@@ -10,7 +10,7 @@ import pytest
 
 from models import Todo
 from tests.databases import seed_todos
-from todos import listing, pagesql
+from todos import listing, ormpages, pagesql
 from todos.errors import BadInput
 
 CASES = 300
@@ -27,7 +27,8 @@ def snapshot(todo: Todo) -> tuple[Any, ...]:
 async def page(through_orm: bool, *arguments: Any) -> Any:
     """A page as comparable values, or the refusal's message."""
     try:
-        result = await listing.fetch_page(*arguments, through_orm=through_orm)
+        read_rows = ormpages.rows if through_orm else None
+        result = await listing.fetch_page(*arguments, read_rows=read_rows)
     except BadInput as error:
         return str(error)
     flags = (result.has_next_page, result.has_previous_page)

@@ -1,0 +1,71 @@
+"""A page's rows as the ORM builds their query: the reference todos/pagesql.py is held to
+(tests/todos/test_pagesql.py), and the plainest statement of the keyset rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise.expressions import Q
+
+from models import Todo
+from todos.listing import TodoFilter, _Column, ordering, sortable
+
+
+async def rows(
+    todo_filter: TodoFilter,
+    columns: list[_Column],
+    after: list[Any] | None,
+    before: list[Any] | None,
+    from_end: bool,
+    limit: int,
+) -> list[Todo]:
+    """A listing.RowReader."""
+    query = sortable(todo_filter)
+    if after is not None:
+        query = query.filter(beyond_cursor(columns, after, backwards=False))
+    if before is not None:
+        query = query.filter(beyond_cursor(columns, before, backwards=True))
+    return list(await query.order_by(*ordering(columns, from_end)).limit(limit))
+
+
+def beyond_cursor(columns: list[_Column], values: list[Any], backwards: bool) -> Q:
+    """Rows strictly after (or before) the cursor's row in the total order: a keyset condition."""
+    alternatives: list[Q] = []
+    for position, column in enumerate(columns):
+        beyond = _beyond(column, values[position], backwards)
+        if beyond is None:
+            continue
+        same_prefix = [_equal(columns[i], values[i]) for i in range(position)]
+        alternatives.append(Q(*same_prefix, beyond) if same_prefix else beyond)
+    if not alternatives:
+        return Q(id__isnull=True)  # nothing lies beyond; id is never null
+    return Q(*alternatives, join_type=Q.OR)
+
+
+def _beyond(column: _Column, value: Any, backwards: bool) -> Q | None:
+    """Rows strictly after `value` in this column's order (before it when `backwards`)."""
+    if column.nullable:
+        # Nulls sort last whichever the direction.
+        if value is None:
+            return None if not backwards else _q(f"{column.name}__isnull", False)
+        if not backwards:
+            return _q(f"{column.name}__isnull", True) | _compare(column, value, greater=True)
+        return _compare(column, value, greater=False)
+    return _compare(column, value, greater=not backwards)
+
+
+def _equal(column: _Column, value: Any) -> Q:
+    if value is None:
+        return _q(f"{column.name}__isnull", True)
+    return _q(column.name, value)
+
+
+def _compare(column: _Column, value: Any, greater: bool) -> Q:
+    operator = "gt" if greater != column.descending else "lt"
+    return _q(f"{column.name}__{operator}", value)
+
+
+def _q(lookup: str, value: Any) -> Q:
+    """A filter on a lookup built at run time, such as "order__gt"."""
+    filters: dict[str, Any] = {lookup: value}
+    return Q(**filters)
