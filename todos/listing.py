@@ -84,7 +84,7 @@ class Page:
 
 
 @dataclass(frozen=True)
-class _Column:
+class Column:
     """One component of a total sort order: a column, its direction, whether it holds nulls."""
 
     name: str
@@ -126,13 +126,13 @@ _COLUMNS = {
 _ORDER_MISSING = "order_is_null"
 
 
-def _columns(sort: Sequence[SortKey]) -> list[_Column]:
+def _columns(sort: Sequence[SortKey]) -> list[Column]:
     columns = []
     for key in sort:
         name, nullable = _COLUMNS[key.field]
-        columns.append(_Column(name, key.direction is SortDirection.DESC, nullable))
+        columns.append(Column(name, key.direction is SortDirection.DESC, nullable))
     # The primary key last makes every order total, so no two rows tie.
-    columns.append(_Column("id", descending=False))
+    columns.append(Column("id", descending=False))
     return columns
 
 
@@ -175,7 +175,7 @@ def _encode_cursor(fingerprint: str, values: list[Any]) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode()
 
 
-def _decode_cursor(cursor: str, fingerprint: str, columns: list[_Column]) -> list[Any]:
+def _decode_cursor(cursor: str, fingerprint: str, columns: list[Column]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor.encode("ascii"))
         # Only the exact text this service issued: base64 decoding forgives stray characters.
@@ -194,7 +194,7 @@ def _decode_cursor(cursor: str, fingerprint: str, columns: list[_Column]) -> lis
     return [column.parse(raw) for column, raw in zip(columns, raw_values, strict=True)]
 
 
-def ordering(columns: list[_Column], backwards: bool) -> list[str]:
+def ordering(columns: list[Column], backwards: bool) -> list[str]:
     """The ORM's order_by keys for `columns`, reversed when `backwards`."""
     keys = []
     for column in columns:
@@ -218,7 +218,7 @@ def sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
 
 # How a page's rows are read: (filter, columns, after values, before values, from the end, limit).
 RowReader = Callable[
-    [TodoFilter, list[_Column], list[Any] | None, list[Any] | None, bool, int],
+    [TodoFilter, list[Column], list[Any] | None, list[Any] | None, bool, int],
     Awaitable[list[Todo]],
 ]
 
@@ -261,7 +261,7 @@ async def fetch_page(
 
 async def _sql_rows(
     todo_filter: TodoFilter,
-    columns: list[_Column],
+    columns: list[Column],
     after: list[Any] | None,
     before: list[Any] | None,
     from_end: bool,
@@ -272,14 +272,13 @@ async def _sql_rows(
         dialect=db.capabilities.dialect,
         completed=todo_filter.completed is not None,
         contains=bool(todo_filter.title_contains),
-        columns=tuple(pagesql.Column(c.name, c.descending, c.nullable) for c in columns),
+        columns=tuple(columns),
         after_nulls=None if after is None else tuple(value is None for value in after),
         before_nulls=None if before is None else tuple(value is None for value in before),
         from_end=from_end,
     )
-    sql = pagesql.statement(shape)[0]
     contains = fold(todo_filter.title_contains) if todo_filter.title_contains else None
-    values = pagesql.parameters(shape, todo_filter.completed, contains, after, before, limit)
+    sql, values = pagesql.query(shape, todo_filter.completed, contains, after, before, limit)
     _, raw = await db.execute_query(sql, values)
     # The ORM's own conversion from database values, as a Tortoise query makes its objects.
     return [Todo._init_from_db(**row) for row in raw]

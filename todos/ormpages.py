@@ -8,12 +8,12 @@ from typing import Any
 from tortoise.expressions import Q
 
 from models import Todo
-from todos.listing import TodoFilter, _Column, ordering, sortable
+from todos.listing import Column, TodoFilter, ordering, sortable
 
 
 async def rows(
     todo_filter: TodoFilter,
-    columns: list[_Column],
+    columns: list[Column],
     after: list[Any] | None,
     before: list[Any] | None,
     from_end: bool,
@@ -28,7 +28,7 @@ async def rows(
     return list(await query.order_by(*ordering(columns, from_end)).limit(limit))
 
 
-def beyond_cursor(columns: list[_Column], values: list[Any], backwards: bool) -> Q:
+def beyond_cursor(columns: list[Column], values: list[Any], backwards: bool) -> Q:
     """Rows strictly after (or before) the cursor's row in the total order: a keyset condition."""
     alternatives: list[Q] = []
     for position, column in enumerate(columns):
@@ -42,7 +42,7 @@ def beyond_cursor(columns: list[_Column], values: list[Any], backwards: bool) ->
     return Q(*alternatives, join_type=Q.OR)
 
 
-def _beyond(column: _Column, value: Any, backwards: bool) -> Q | None:
+def _beyond(column: Column, value: Any, backwards: bool) -> Q | None:
     """Rows strictly after `value` in this column's order (before it when `backwards`)."""
     if column.nullable:
         # Nulls sort last whichever the direction.
@@ -54,13 +54,13 @@ def _beyond(column: _Column, value: Any, backwards: bool) -> Q | None:
     return _compare(column, value, greater=not backwards)
 
 
-def _equal(column: _Column, value: Any) -> Q:
+def _equal(column: Column, value: Any) -> Q:
     if value is None:
         return _q(f"{column.name}__isnull", True)
     return _q(column.name, value)
 
 
-def _compare(column: _Column, value: Any, greater: bool) -> Q:
+def _compare(column: Column, value: Any, greater: bool) -> Q:
     operator = "gt" if greater != column.descending else "lt"
     return _q(f"{column.name}__{operator}", value)
 

@@ -9,23 +9,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.filters import escape_like
+
+if TYPE_CHECKING:  # listing imports this module: the column type is needed for checking only
+    from todos.listing import Column
 
 # The columns of a todo, and the virtual column (`order` IS NULL) that sorts todos without an
 # order last, the first part of the default sort's indexes (migrations 1_..._order_missing_index).
 COLUMNS = ("created_at", "updated_at", "search_key", "completed", "version", "id", "order", "title")
 ORDER_MISSING = "order_missing"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One component of a page's total order (listing._Column, without its cursor logic)."""
-
-    name: str
-    descending: bool
-    nullable: bool
 
 
 @dataclass(frozen=True)
@@ -53,7 +47,7 @@ _DIALECTS = {
 
 
 @functools.lru_cache(maxsize=512)
-def statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """The SELECT for `shape`, and which cursor values its keyset parameters take, in order."""
     d = _DIALECTS[shape.dialect]
     name = functools.partial(_quoted, d)
@@ -77,16 +71,16 @@ def statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     return text, after, before
 
 
-def parameters(
+def query(
     shape: Shape,
     completed: bool | None,
     contains: str | None,
     after: Sequence[Any] | None,
     before: Sequence[Any] | None,
     limit: int,
-) -> list[Any]:
-    """The values for statement(shape)'s placeholders, in order."""
-    _, after_slots, before_slots = statement(shape)
+) -> tuple[str, list[Any]]:
+    """The SELECT for `shape` (made once per shape) and the values for its placeholders."""
+    text, after_slots, before_slots = _statement(shape)
     values: list[Any] = []
     if shape.completed:
         values.append(completed)
@@ -97,7 +91,7 @@ def parameters(
     if before is not None:
         values += [before[slot] for slot in before_slots]
     values.append(limit)
-    return values
+    return text, values
 
 
 def _quoted(d: _Dialect, identifier: str) -> str:

@@ -92,13 +92,9 @@ async def test_the_default_sort_reads_an_index_in_order(empty: str, completed: b
     )
     if empty == "mysql":
         await Todo._meta.db.execute_query("ANALYZE TABLE `todo`")
-    columns = tuple(
-        pagesql.Column(c.name, c.descending, c.nullable)
-        for c in listing._columns(listing.DEFAULT_SORT)
-    )
+    columns = tuple(listing._columns(listing.DEFAULT_SORT))
     shape = pagesql.Shape(empty, completed is not None, False, columns, None, None, False)
-    sql = pagesql.statement(shape)[0]
-    values = pagesql.parameters(shape, completed, None, None, None, 11)
+    sql, values = pagesql.query(shape, completed, None, None, None, 11)
     explain = "EXPLAIN" if empty == "mysql" else "EXPLAIN QUERY PLAN"
     plan = str(await Todo._meta.db.execute_query_dict(f"{explain} {sql}", values))
     assert "order_missing" in plan
