@@ -42,14 +42,21 @@ class TodoFilter:
     completed: bool | None = None
     title_contains: str | None = None
 
+    def search_text(self) -> str | None:
+        """The folded text the search keys must contain; None when there is no title filter."""
+        if not self.title_contains:
+            return None
+        if not is_text(self.title_contains):
+            raise BadInput("titleContains is not valid Unicode text.")
+        return fold(self.title_contains)
+
     def to_q(self) -> Q:
         q = Q()
         if self.completed is not None:
             q &= Q(completed=self.completed)
-        if self.title_contains:
-            if not is_text(self.title_contains):
-                raise BadInput("titleContains is not valid Unicode text.")
-            q &= Q(search_key__contains=fold(self.title_contains))
+        search = self.search_text()
+        if search is not None:
+            q &= Q(search_key__contains=search)
         return q
 
 
@@ -236,8 +243,8 @@ async def fetch_page(
     size, from_end = _page_size(request)
     columns = _columns(sort)
     fingerprint = _fingerprint(todo_filter, sort)
-    if todo_filter.title_contains and not is_text(todo_filter.title_contains):
-        raise BadInput("titleContains is not valid Unicode text.")
+    # A title that is not text is refused before the cursors are read, as the ORM's query does.
+    todo_filter.search_text()
     after = None if request.after is None else _decode_cursor(request.after, fingerprint, columns)
     before = (
         None if request.before is None else _decode_cursor(request.before, fingerprint, columns)
@@ -277,8 +284,8 @@ async def _sql_rows(
         before_nulls=None if before is None else tuple(value is None for value in before),
         from_end=from_end,
     )
-    contains = fold(todo_filter.title_contains) if todo_filter.title_contains else None
-    sql, values = pagesql.query(shape, todo_filter.completed, contains, after, before, limit)
+    search = todo_filter.search_text()
+    sql, values = pagesql.query(shape, todo_filter.completed, search, after, before, limit)
     _, raw = await db.execute_query(sql, values)
     # The ORM's own conversion from database values, as a Tortoise query makes its objects.
     return [Todo._init_from_db(**row) for row in raw]
