@@ -98,15 +98,13 @@ class GraphQLView(GraphQL):
         except json.JSONDecodeError:
             return None
         assert isinstance(data, dict)
-        query, variables = data.get("query"), data.get("variables")
-        operation_name, extensions = data.get("operationName"), data.get("extensions")
-        if not isinstance(query, str) or not isinstance(variables, dict | None):
-            return None
-        if not isinstance(operation_name, str | None) or not isinstance(extensions, dict | None):
-            return None
+        if not isinstance(data.get("extensions"), dict | None):
+            return None  # Strawberry's view refuses it (execute checks the other fields' types)
         allowed = {OperationType.QUERY, OperationType.MUTATION}
         request.state.fast_path_tried = True  # execute_single need not try again
-        result = await self.fast_path.execute(query, operation_name, variables, allowed)
+        result = await self.fast_path.execute(
+            data.get("query"), data.get("operationName"), data.get("variables"), allowed
+        )
         if result is None:
             return None
         return Response(self.encode_json(process_result(result)), media_type="application/json")
