@@ -42,6 +42,7 @@ async def lifespan(app: Starlette) -> AsyncIterator[None]:
     # RegisterTortoise keeps one ORM context for every request; tables come from migrations only.
     async with (
         RegisterTortoise(app, config=database.TORTOISE_ORM, generate_schemas=False),
+        events.running(events.hub, settings.EVENT_RETENTION_SECONDS),
         relay_events(settings.REDIS_URL, events.hub) as relay,
     ):
         # /health reports on the relay; None when events stay in this process.

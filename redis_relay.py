@@ -1,25 +1,23 @@
-"""Carries change events between the service's processes through Redis pub/sub.
+"""Wakes the service's other processes through Redis pub/sub when this one commits a change.
 
-Each process publishes the events of its own commits to one channel and delivers the events of the
-other processes to its local subscribers (its own it has delivered already, in commit order). While
-Redis is unreachable, mutations go on and local subscribers still get local events; `/health`
-reports events as degraded, and delivery across processes resumes when Redis is back.
+Events travel in the event log (todos/events.py), which every process reads by itself at least
+every POLL_SECONDS; a wake-up through Redis only makes the others read it at once. So Redis decides
+nothing about what is delivered: while it is unreachable, mutations go on, every subscriber still
+gets every event (a little later), `/health` reports events as degraded, and wake-ups resume when
+Redis is back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from models import Todo
-from todos.events import EventHub, EventKind, TodoEvent
+from todos.events import EventHub
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -28,43 +26,11 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "todobackend:todo-events"
 RETRY_SECONDS = 0.5
-# Events waiting for Redis; past this (Redis down for long), the oldest are dropped, not memory.
-OUTBOX_LIMIT = 10_000
-
-
-def encode(event: TodoEvent, origin: str) -> str:
-    todo = None
-    if event.todo is not None:
-        todo = {
-            "id": event.todo.id,
-            "title": event.todo.title,
-            "completed": event.todo.completed,
-            "order": event.todo.order,
-            "version": event.todo.version,
-            "created_at": event.todo.created_at.isoformat(),
-            "updated_at": event.todo.updated_at.isoformat(),
-        }
-    return json.dumps({"origin": origin, "kind": event.kind.value, "pk": event.pk, "todo": todo})
-
-
-def decode(message: str | bytes) -> tuple[str, TodoEvent]:
-    data: dict[str, Any] = json.loads(message)
-    fields = data["todo"]
-    todo = None
-    if fields is not None:
-        todo = Todo(
-            **fields
-            | {
-                "created_at": datetime.fromisoformat(fields["created_at"]),
-                "updated_at": datetime.fromisoformat(fields["updated_at"]),
-            }
-        )
-    return data["origin"], TodoEvent(EventKind(data["kind"]), int(data["pk"]), todo)
 
 
 class RedisRelay:
     def __init__(self, url: str, hub: EventHub) -> None:
-        # Imported here, not at the top: the client library adds about 35 MB to a process, which
+        # Imported here, not at the top: the client library adds about 13 MB to a process, which
         # one without REDIS_URL need not carry.
         from redis.asyncio import Redis
         from redis.exceptions import RedisError
@@ -73,8 +39,8 @@ class RedisRelay:
         self.errors: tuple[type[Exception], ...] = (RedisError, OSError)
         self.url = url
         self.hub = hub
-        self.origin = uuid.uuid4().hex  # tells this process's own messages from the others'
-        self.outbox: asyncio.Queue[str] = asyncio.Queue()
+        self.origin = uuid.uuid4().hex  # tells this process's own wake-ups from the others'
+        self.pending = asyncio.Event()  # a commit here that the others have not been told of
         self.publish_failing = False
         self.listening = False
         self.listen_failing = False  # so that a failure is logged once, not at every retry
@@ -83,10 +49,9 @@ class RedisRelay:
     def healthy(self) -> bool:
         return self.listening and not self.publish_failing
 
-    def forward(self, event: TodoEvent) -> None:
-        if self.outbox.qsize() >= OUTBOX_LIMIT:
-            self.outbox.get_nowait()
-        self.outbox.put_nowait(encode(event, self.origin))
+    def forward(self) -> None:
+        # Commits coalesce: one wake-up tells the others to read everything committed so far.
+        self.pending.set()
 
     def _client(self) -> Redis:
         return self.redis_class.from_url(
@@ -95,19 +60,19 @@ class RedisRelay:
 
     async def publish_forever(self) -> None:
         redis = self._client()
-        message: str | None = None
         try:
             while True:
-                message = message or await self.outbox.get()
+                await self.pending.wait()
+                self.pending.clear()
                 try:
-                    await redis.publish(CHANNEL, message)
+                    await redis.publish(CHANNEL, self.origin)
                 except self.errors as error:
                     if not self.publish_failing:
                         logger.warning("events: cannot publish to Redis (%s); retrying", error)
                     self.publish_failing = True
+                    self.pending.set()
                     await asyncio.sleep(RETRY_SECONDS)
                 else:
-                    message = None
                     self.publish_failing = False
         finally:
             await redis.aclose()
@@ -121,9 +86,11 @@ class RedisRelay:
                     self.listening = True
                     self.listen_failing = False
                     logger.info("events: listening on Redis")
+                    # Anything committed while Redis was away is read now, not at the next poll.
+                    self.hub.wake()
                     async for message in pubsub.listen():
-                        if message["type"] == "message":
-                            self._deliver(message["data"])
+                        if message["type"] == "message" and message["data"] != self.origin:
+                            self.hub.wake()
             except self.errors as error:
                 if not self.listen_failing:
                     logger.warning("events: cannot listen on Redis (%s); retrying", error)
@@ -133,19 +100,11 @@ class RedisRelay:
             finally:
                 await redis.aclose()
 
-    def _deliver(self, data: str | bytes) -> None:
-        try:
-            origin, event = decode(data)
-        except (ValueError, KeyError, TypeError):
-            logger.warning("events: ignored a malformed message on %s", CHANNEL)
-            return
-        if origin != self.origin:
-            self.hub.deliver(event)
-
 
 @asynccontextmanager
 async def relay_events(url: str | None, hub: EventHub) -> AsyncIterator[RedisRelay | None]:
-    """While open, `hub`'s events also travel through Redis at `url` (when it is set)."""
+    """While open, `hub`'s commits also wake the other processes through Redis at `url` (when it
+    is set)."""
     if not url:
         yield None
         return

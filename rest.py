@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Route
 from jsonbody import parse_json
 from models import INT_MAX, INT_MIN, Todo, parse_primary_key
 from todos import commands, listing
-from todos.errors import Invalid, NotFound, VersionConflict
+from todos.errors import Busy, Invalid, NotFound, VersionConflict
 
 T = TypeVar("T")
 Handler = Callable[[Request], Awaitable[Response]]
@@ -212,6 +212,8 @@ def _route(path: str, name: str, **handlers: Handler) -> Route:
             return await handler(request)
         except Refused as refused:
             return refused.response
+        except Busy as busy:  # contention outlasted the retries: nothing changed, try again
+            return JSONResponse({"detail": str(busy)}, 503, headers={"Retry-After": "1"})
 
     return Route(path, endpoint, methods=list(handlers), name=name)
 

@@ -87,6 +87,8 @@ PRODUCTION: bool = _read("PRODUCTION", bool, False)
 GRAPHIQL: bool = _graphiql(PRODUCTION)
 LOG_LEVEL: str = _log_level()
 REDIS_URL: str = _read("REDIS_URL", str, "")
+# How long the event log keeps events: todoEvents(after:) resumes from any event this recent.
+EVENT_RETENTION_SECONDS: float = _positive("EVENT_RETENTION_SECONDS", float, 86_400.0)
 # How long `python -m migrations upgrade` waits for a database that is still starting.
 MIGRATE_WAIT_SECONDS: float = _read("MIGRATE_WAIT_SECONDS", float, 60.0)
 HEALTH_TIMEOUT_SECONDS: float = _positive("HEALTH_TIMEOUT_SECONDS", float, 2.0)

@@ -46,7 +46,9 @@ INSERT_SQL = (
     "`search_key`) VALUES (%s,%s,%s,%s,%s,%s,%s)"
 )
 UPDATE_SQL = "UPDATE `todo` SET `completed`=%s,`version`=`version`+1,`updated_at`=%s WHERE `id`=%s"
-GET_SQL = f"SELECT {COLUMNS} FROM `todo` WHERE `id`=%s LIMIT 2"
+# The todo locked first, then changed: the service's update (the event log's triggers write the
+# event in the same statement, in the database, for the ceiling as for the service).
+LOCK_SQL = f"SELECT {COLUMNS} FROM `todo` WHERE `id`=%s LIMIT 1 FOR UPDATE"
 DEFAULT_SORT = [["order", "asc"], ["created_at", "asc"]]
 MAX_PAGE_SIZE = 100
 
@@ -206,12 +208,12 @@ async def update(request: Request) -> Response:
         await connection.begin()
         try:
             async with connection.cursor(aiomysql.DictCursor) as cursor:
-                now = datetime.now(UTC).replace(tzinfo=None)
-                changed = await cursor.execute(UPDATE_SQL, [variables["completed"], now, pk])
-                row = None
-                if changed:
-                    await cursor.execute(GET_SQL, [pk])
-                    row = await cursor.fetchone()
+                await cursor.execute(LOCK_SQL, [pk])
+                row = await cursor.fetchone()
+                if row is not None:
+                    now = datetime.now(UTC).replace(tzinfo=None)
+                    await cursor.execute(UPDATE_SQL, [variables["completed"], now, pk])
+                    row |= {"completed": variables["completed"], "version": row["version"] + 1}
             await connection.commit()
         except BaseException:
             await connection.rollback()
@@ -246,6 +248,7 @@ def _connect_arguments(url: str) -> dict[str, Any]:
         "minsize": int(query.get("minsize", 1)),
         "maxsize": int(query["maxsize"]),
         "sql_mode": "STRICT_TRANS_TABLES",
+        "init_command": database.MYSQL_SESSION_SETUP,
     }
 
 

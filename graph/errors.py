@@ -56,8 +56,25 @@ def bad_user_input(error: errors.BadInput) -> GraphQLError:
     return GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"})
 
 
+def cursor_expired(error: errors.CursorExpired) -> GraphQLError:
+    return GraphQLError(str(error), extensions={"code": "CURSOR_EXPIRED"})
+
+
+# The rules' exceptions a resolver may let through, and the code each is reported with.
+EXPECTED_EXCEPTIONS: dict[type[Exception], str] = {
+    errors.BadInput: "BAD_USER_INPUT",
+    errors.Busy: "SERVICE_UNAVAILABLE",
+    errors.CursorExpired: "CURSOR_EXPIRED",
+}
+
+
+def _expected_code(error: GraphQLError) -> str | None:
+    return EXPECTED_EXCEPTIONS.get(type(error.original_error))  # type: ignore[arg-type]
+
+
 def _is_unexpected(error: GraphQLError) -> bool:
-    """Errors raised by our code or a library (not GraphQL's own, nor BAD_USER_INPUT)."""
+    """Errors raised by our code or a library (not GraphQL's own, nor BAD_USER_INPUT), and the
+    rules' expected exceptions, which get their code."""
     original = error.original_error
     if error.path is None and isinstance(original, ValueError):
         # Validation refusing a literal the scalar could not parse (an Int of 5,000 digits): the
@@ -73,6 +90,14 @@ class MaskUnexpectedErrors(MaskErrors):
         super().__init__(should_mask_error=_is_unexpected, error_message=INTERNAL_ERROR_MESSAGE)
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        code = _expected_code(error)
+        if code is not None:
+            return GraphQLError(
+                str(error.original_error),
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": code},
+            )
         logger.error("unexpected error at %s", error.path, exc_info=error.original_error)
         masked = super().anonymise_error(error)
         masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}

@@ -1,4 +1,4 @@
-"""The Subscription root: committed changes, as they happen."""
+"""The Subscription root: committed changes, in the event log's order, resumable from any event."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from typing import Self
 import strawberry
 from graphql import GraphQLError
 
+from graph.errors import bad_user_input, cursor_expired
 from graph.ids import todo_global_id
+from graph.inputs import given
 from graph.types import Todo
 from todos import events
+from todos.errors import BadInput, CursorExpired
 
 TodoEventKind = strawberry.enum(events.EventKind, name="TodoEventKind")
 
@@ -22,6 +25,14 @@ class TodoEvent:
     todo: Todo | None = strawberry.field(
         description="The todo after the change; null when it was deleted."
     )
+    version: int = strawberry.field(
+        description="The todo's version after the change; for DELETED, the version it had when "
+        "it was deleted."
+    )
+    cursor: str = strawberry.field(
+        description="This event's place in the service's event log: pass it as "
+        "todoEvents(after:) to resume."
+    )
 
     @classmethod
     def from_event(cls, event: events.TodoEvent) -> Self:
@@ -29,17 +40,32 @@ class TodoEvent:
             kind=event.kind,
             id=strawberry.ID(todo_global_id(event.pk)),
             todo=None if event.todo is None else Todo.from_model(event.todo),
+            version=event.version,
+            cursor=events.encode_cursor(event.position),
         )
 
 
 @strawberry.type
 class Subscription:
-    @strawberry.subscription(description="Every change to any todo, in commit order.")
-    async def todo_events(self) -> AsyncGenerator[TodoEvent, None]:
-        async with events.hub.subscribe() as subscriber:
-            while True:
-                try:
-                    event = await subscriber.next()
-                except events.SubscriberFellBehind as error:
-                    raise GraphQLError(str(error), extensions={"code": "TOO_SLOW"}) from error
-                yield TodoEvent.from_event(event)
+    @strawberry.subscription(
+        description="Every committed change in commit order; with `after`, first every change "
+        "after that event."
+    )
+    async def todo_events(
+        self, after: str | None = strawberry.UNSET
+    ) -> AsyncGenerator[TodoEvent, None]:
+        cursor = given(after)
+        try:
+            position = None if cursor is None else events.decode_cursor(cursor)
+        except BadInput as error:
+            raise bad_user_input(error) from error
+        try:
+            async with events.hub.subscribe(position) as subscriber:
+                while True:
+                    try:
+                        event = await subscriber.next()
+                    except events.SubscriberFellBehind as error:
+                        raise GraphQLError(str(error), extensions={"code": "TOO_SLOW"}) from error
+                    yield TodoEvent.from_event(event)
+        except CursorExpired as error:
+            raise cursor_expired(error) from error

@@ -10,8 +10,8 @@ TITLE_MAX_LENGTH = 256
 # Primary keys (and orders) are signed 32-bit integers in both databases, as GraphQL's Int.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # A folded title is rarely longer than the title; compatibility characters such as ligatures can
-# expand it, so the key has room for three times the title (768 utf8mb4 characters, MySQL's index
-# limit of 3072 bytes).
+# expand it, so the key has room for three times the title (768 characters, 3072 bytes of UTF-8 at
+# most: MySQL's index limit).
 SEARCH_KEY_MAX_LENGTH = 3 * TITLE_MAX_LENGTH
 
 
@@ -25,10 +25,13 @@ def parse_primary_key(text: str) -> int | None:
 
 
 class FoldedTextField(fields.CharField[str]):
-    """Text compared byte for byte: on MySQL a binary collation, as SQLite compares by default.
+    """Text compared byte for byte, with no padding: VARBINARY on MySQL, as SQLite compares TEXT.
 
-    The folding is done by the service, so the database's own collation must not fold again or
-    sort in its own way: `titleContains` and the TITLE sort then agree on SQLite and MySQL.
+    The folding is done by the service, so no collation may fold again, sort in its own way or pad
+    (MariaDB's `utf8mb4_bin` is PAD SPACE: "milk\tbread" sorted before "milk"). UTF-8's byte order
+    is code-point order, and a byte-wise LIKE finds exactly the code points asked for: so
+    `titleContains` and the TITLE sort agree on SQLite and MySQL whatever the connection's
+    collation.
     """
 
     class _db_mysql:
@@ -37,7 +40,13 @@ class FoldedTextField(fields.CharField[str]):
 
         @property
         def SQL_TYPE(self) -> str:
-            return f"VARCHAR({self.field.max_length}) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+            return f"VARBINARY({4 * self.field.max_length})"  # 4 bytes per utf8mb4 character
+
+    def to_python_value(self, value: object) -> str | None:
+        # MySQL hands binary columns back as bytes: the UTF-8 the service stored.
+        if isinstance(value, bytes | bytearray):
+            return bytes(value).decode("utf-8")
+        return None if value is None else str(value)
 
 
 class Todo(Model):

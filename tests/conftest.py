@@ -20,6 +20,7 @@ from database import migrations_location, tortoise_config
 from models import Todo
 from tests.databases import BACKENDS, database_url, recreate
 from tests.graphql import GraphQLClient
+from todos import events
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +40,10 @@ async def database(request: pytest.FixtureRequest, tmp_dir: str) -> AsyncIterato
     # The global fallback lets every test task use the ORM, as RegisterTortoise does for the app.
     async with TortoiseContext() as context:
         await context.init(config=config, _enable_global_fallback=True)
-        yield backend
+        # A hub of this database's log, following it as the app's lifespan makes it do.
+        events.hub = events.EventHub()
+        async with events.running(events.hub, retention_seconds=3600):
+            yield backend
 
 
 @pytest.fixture

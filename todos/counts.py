@@ -7,11 +7,17 @@ from dataclasses import dataclass
 from tortoise.functions import Count
 
 from models import Todo
-from todos.listing import TodoFilter, filtered
+from todos.listing import TodoFilter
+from todos.sql import dialect_of, filter_conditions, where
 
 
 async def count(todo_filter: TodoFilter) -> int:
-    return await filtered(todo_filter).count()
+    db = Todo._meta.db
+    d = dialect_of(db)
+    conditions, values = filter_conditions(d, todo_filter)
+    sql = f"SELECT COUNT(*) AS n FROM {d.name_of('todo')}{where(conditions)}"
+    _, rows = await db.execute_query(sql, values)
+    return int(rows[0]["n"])
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,23 @@ class BadInput(Exception):
     """An argument a client can fix (a bad page size or cursor); GraphQL's BAD_USER_INPUT."""
 
 
+class CursorExpired(Exception):
+    """An event cursor older than the log's retention, or unknown to it; CURSOR_EXPIRED."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This cursor is too old or unknown: refetch the list and subscribe without one."
+        )
+
+
+class Busy(Exception):
+    """The database kept refusing a change for contention (deadlocks, lock waits) after every
+    retry; nothing was changed, and the client may try again (SERVICE_UNAVAILABLE)."""
+
+    def __init__(self) -> None:
+        super().__init__("The service is busy: nothing was changed; try again.")
+
+
 @dataclass(frozen=True)
 class Invalid:
     """An input value was refused; nothing was changed."""

@@ -11,14 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tortoise.filters import escape_like
+from todos.sql import DIALECTS, Dialect, like_pattern, where
 
 if TYPE_CHECKING:  # listing imports this module: the column type is needed for checking only
     from todos.listing import Column
 
-# The columns of a todo, and the virtual column (`order` IS NULL) that sorts todos without an
-# order last, the first part of the default sort's indexes (migrations 1_..._order_missing_index).
-COLUMNS = ("created_at", "updated_at", "search_key", "completed", "version", "id", "order", "title")
+# The virtual column (`order` IS NULL) that sorts todos without an order last, the first part of
+# the default sort's indexes (migrations 1_..._order_missing_index).
 ORDER_MISSING = "order_missing"
 
 
@@ -33,25 +32,12 @@ class Shape:
     from_end: bool  # `last`: read backwards, then reversed
 
 
-@dataclass(frozen=True)
-class _Dialect:
-    quote: str
-    placeholder: str
-    contains: str  # the title filter, as Tortoise writes it
-
-
-_DIALECTS = {
-    "mysql": _Dialect("`", "%s", "CAST(`search_key` AS CHAR) LIKE %s"),
-    "sqlite": _Dialect('"', "?", "CAST(\"search_key\" AS VARCHAR) LIKE ? ESCAPE '\\'"),
-}
-
-
 @functools.lru_cache(maxsize=512)
 def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """The SELECT for `shape`, and which cursor values its keyset parameters take, in order."""
-    d = _DIALECTS[shape.dialect]
-    name = functools.partial(_quoted, d)
-    select = ",".join(name(column) for column in COLUMNS)
+    d = DIALECTS[shape.dialect]
+    name = d.name_of
+    select = d.columns()
     conditions = []
     if shape.completed:
         conditions.append(f"{name('completed')}={d.placeholder}")
@@ -65,9 +51,11 @@ def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     if shape.before_nulls is not None:
         sql, before = _keyset(d, shape.columns, shape.before_nulls, backwards=True)
         conditions.append(sql)
-    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     order = ",".join(_ordering(d, shape.columns, shape.from_end))
-    text = f"SELECT {select} FROM {name('todo')}{where} ORDER BY {order} LIMIT {d.placeholder}"
+    text = (
+        f"SELECT {select} FROM {name('todo')}{where(conditions)} ORDER BY {order} "
+        f"LIMIT {d.placeholder}"
+    )
     return text, after, before
 
 
@@ -85,7 +73,7 @@ def query(
     if shape.completed:
         values.append(completed)
     if shape.contains:
-        values.append(f"%{escape_like(contains or '')}%")
+        values.append(like_pattern(contains or ""))
     if after is not None:
         values += [after[slot] for slot in after_slots]
     if before is not None:
@@ -94,12 +82,8 @@ def query(
     return text, values
 
 
-def _quoted(d: _Dialect, identifier: str) -> str:
-    return f"{d.quote}{identifier}{d.quote}"
-
-
 def _keyset(
-    d: _Dialect, columns: tuple[Column, ...], nulls: tuple[bool, ...], backwards: bool
+    d: Dialect, columns: tuple[Column, ...], nulls: tuple[bool, ...], backwards: bool
 ) -> tuple[str, tuple[int, ...]]:
     """Rows strictly after (or before) a cursor's row in the total order, with the positions of
     the cursor values it compares with. The same rows as ormpages.beyond_cursor, written so that
@@ -120,7 +104,7 @@ def _keyset(
         """Rows beyond the cursor in components[index:], given equality on those before: nested
         as `a >= x AND (a > x OR ...)`, so that the index is read from the cursor on."""
         name, descending, literal, slot = components[index]
-        column = _quoted(d, name)
+        column = d.name_of(name)
         strict = ">" if (not backwards) != descending else "<"
         if literal is not None:
             rest = f"{column}={literal}"
@@ -142,11 +126,11 @@ def _keyset(
     return beyond(0), tuple(slots)
 
 
-def _ordering(d: _Dialect, columns: tuple[Column, ...], backwards: bool) -> list[str]:
+def _ordering(d: Dialect, columns: tuple[Column, ...], backwards: bool) -> list[str]:
     ordering = []
     for column in columns:
         if column.nullable:
-            ordering.append(f"{_quoted(d, ORDER_MISSING)} {'DESC' if backwards else 'ASC'}")
+            ordering.append(f"{d.name_of(ORDER_MISSING)} {'DESC' if backwards else 'ASC'}")
         descending = column.descending != backwards
-        ordering.append(f"{_quoted(d, column.name)} {'DESC' if descending else 'ASC'}")
+        ordering.append(f"{d.name_of(column.name)} {'DESC' if descending else 'ASC'}")
     return ordering

@@ -6,6 +6,8 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+import pytest
+
 from graph.ids import todo_global_id
 from tests.graphql import CREATE, DELETE, GET, LIST, UPDATE, GraphQLClient
 
@@ -208,3 +210,18 @@ async def test_delete_todos_clears_completed(client: GraphQLClient) -> None:
     result = (await client.data(BULK_DELETE, filter={"completed": True}))["deleteTodos"]
     assert result["affectedCount"] == 1
     assert await titles(client) == [active["title"]]
+
+
+@pytest.mark.parametrize(
+    ("mutation", "variables"),
+    [(BULK_SET, {"completed": True}), (BULK_DELETE, {})],
+    ids=["setTodosCompleted", "deleteTodos"],
+)
+async def test_a_bulk_filter_that_is_not_text_is_bad_user_input_and_changes_nothing(
+    client: GraphQLClient, mutation: str, variables: dict[str, Any]
+) -> None:
+    todo = await client.create("a")
+    body = await client.post(mutation, filter={"titleContains": "a\ud800"}, **variables)
+    assert body["data"] is None
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["BAD_USER_INPUT"]
+    assert (await client.data(GET, id=todo["id"]))["todo"] == todo
