@@ -59,15 +59,18 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(
-    env: dict[str, str], migrate: bool = True, healthy: bool = True
+    env: dict[str, str], migrate: bool = True, healthy: bool = True, workers: int = 1
 ) -> Iterator[Server]:
-    """A uvicorn serving the app with `env`, started as `make run` does (migrations first)."""
+    """A uvicorn serving the app with `env`, started as `make run` does (migrations first), with
+    `workers` processes on one port, as the release image runs it."""
     env = {**os.environ, "LOG_LEVEL": "WARNING", **env}
     if migrate:
         subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
     port = str(_free_port())
     command = [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", port]
     command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
