@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any
 
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from websockets.exceptions import ConnectionClosed, InvalidState
 
 import settings
+
+logger = logging.getLogger(__name__)
 
 # graphql-transport-ws's close codes, used for both protocols.
 INVALID_MESSAGE_CLOSE_CODE = 4400
@@ -20,6 +25,12 @@ INIT_TIMEOUT_CLOSE_CODE = 4408
 # "Try again later": the server is at its connection limit (sent before the handshake completes,
 # so clients see it as an HTTP 403).
 TRY_AGAIN_LATER_CLOSE_CODE = 1013
+
+
+def _went_away(error: BaseException) -> bool:
+    """Whether sending failed because the client had gone: a disconnect, or a socket closing
+    under the send (uvicorn's websockets implementation raises InvalidState then)."""
+    return isinstance(error, WebSocketDisconnected | InvalidState | ConnectionClosed)
 
 
 def message_problem(message: object, start: str) -> str | None:
@@ -50,6 +61,13 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
             return
         await super().handle_message(message)
 
+    async def handle_task_exception(self, error: Exception) -> None:
+        # A subscriber that drops its socket while being sent an event is normal, not an error.
+        if _went_away(error):
+            logger.debug("a subscriber went away mid-send: %r", error)
+            return
+        await super().handle_task_exception(error)
+
 
 class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
     """The older graphql-ws protocol, with the connection_init timeout Strawberry gives only to
@@ -62,6 +80,15 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
             await self.websocket.close(code=INVALID_MESSAGE_CLOSE_CODE, reason=problem)
             return
         await super().handle_message(message)
+
+    async def handle_async_results(self, *arguments: Any, **keywords: Any) -> None:
+        try:
+            await super().handle_async_results(*arguments, **keywords)
+        except Exception as error:
+            # As for graphql-transport-ws: a subscriber gone mid-send is normal, not an error.
+            if not _went_away(error):
+                raise
+            logger.debug("a subscriber went away mid-send: %r", error)
 
     async def handle(self) -> None:
         watchdog = asyncio.create_task(self._close_unless_initialised())
