@@ -53,6 +53,17 @@ async def head(connection: BaseDBAsyncClient) -> int:
     return int(rows[0]["position"])
 
 
+async def exists(connection: BaseDBAsyncClient, position: int) -> bool:
+    """Whether the log still holds the event at `position`."""
+    d = dialect_of(connection)
+    sql = (
+        f"SELECT {d.name_of('position')} FROM {d.name_of('todo_event')} "
+        f"WHERE {d.name_of('position')}={d.placeholder}"
+    )
+    _, rows = await connection.execute_query(sql, [position])
+    return bool(rows)
+
+
 async def read(
     connection: BaseDBAsyncClient, after: int, limit: int, until: int | None = None
 ) -> list[TodoEvent]:

@@ -195,8 +195,11 @@ class EventHub:
             live_after = await eventlog.head(_database())
             if self._position is None:
                 self._position = live_after
-            if after is not None and after > live_after:
-                raise CursorExpired()  # a position never handed out (another database's)
+            # A position never handed out (another database's), or an event retention deleted.
+            if after is not None and (
+                after > live_after or not await eventlog.exists(_database(), after)
+            ):
+                raise CursorExpired()
             subscriber = Subscriber(after, live_after)
             self._subscribers.add(subscriber)
         try:

@@ -43,7 +43,33 @@ test('created, updated and deleted events arrive in order with the versions', as
     events.map((event) => event.todo && event.todo.version),
     [1, 2, null],
   );
+  // Every event carries the version; a deletion the one it deleted.
+  assert.deepEqual(events.map(({ version }) => version), [1, 2, 2]);
   assert.deepEqual({ ...events[0].todo }, { id: todo.id, title, completed: false, order: null, version: 1 });
   assert.equal(events[1].todo.completed, true);
   assert.equal(events[1].todo.title, title);
+});
+
+test('a subscriber that resumes with the last cursor it saw misses nothing and repeats nothing', async () => {
+  const { client } = urqlClient();
+  const first = new EventListener();
+  await first.live(client);
+  const before = await create(client, { title: unique('before the drop') });
+  const [seen] = await first.take(1);
+  assert.equal(seen.id, before.id);
+  await first.close(); // the socket drops
+
+  const missed = [];
+  for (let n = 0; n < 3; n += 1) missed.push(await create(client, { title: unique('missed') }));
+  const resumed = new EventListener(seen.cursor);
+  try {
+    const replayed = await resumed.take(3);
+    assert.deepEqual(replayed.map(({ kind, id }) => [kind, id]), missed.map(({ id }) => ['CREATED', id]));
+    const live = await create(client, { title: unique('live again') });
+    const [next] = await resumed.take(1);
+    assert.equal(next.id, live.id);
+    assert.equal(new Set([seen, ...replayed, next].map(({ cursor }) => cursor)).size, 5);
+  } finally {
+    await resumed.close();
+  }
 });

@@ -127,8 +127,8 @@ export const PAGE = gql`
 `;
 
 export const TODO_EVENTS = `
-  subscription TodoEvents {
-    todoEvents { kind id todo { id title completed order version } }
+  subscription TodoEvents($after: String) {
+    todoEvents(after: $after) { kind id version cursor todo { id title completed order version } }
   }
 `;
 
@@ -175,7 +175,8 @@ export class EventListener {
   #queue = new Queue();
   #failure = undefined;
 
-  constructor() {
+  /** `after`: the cursor of the last event seen, to resume after it. */
+  constructor(after = undefined) {
     this.wsClient = createClient({
       url: WS_URL,
       webSocketImpl: WebSocket,
@@ -183,7 +184,7 @@ export class EventListener {
       lazy: true,
     });
     this.unsubscribe = this.wsClient.subscribe(
-      { query: TODO_EVENTS },
+      { query: TODO_EVENTS, variables: { after } },
       {
         next: (result) => {
           if (result.errors) this.#fail(new Error(`errors: ${JSON.stringify(result.errors)}`));
