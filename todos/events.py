@@ -143,7 +143,8 @@ class EventHub:
 
     def committed(self) -> None:
         """A change was committed here: read the log now, and wake the other processes."""
-        self._wake.set()
+        if self._subscribers:  # with none, there is nothing to read it for
+            self._wake.set()
         if self.forward is not None:
             self.forward()
 
