@@ -1,9 +1,13 @@
-"""The Starlette application: routes, middleware and lifespan, assembled."""
+"""The Starlette application, assembled from its parts by create_app(settings).
+
+uvicorn --factory app:main       the service, with the settings of its environment
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -13,66 +17,75 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
 
-import database
-import endpoints
-import logs
 import rest
-import settings
-from graph.fast import FastPath
+from graph.fast.path import FastPath
 from graph.http import GraphQLView
-from graph.schema import LIMITS, schema
-from middleware import BodySizeLimit
-from redis_relay import relay_events
+from graph.schema import build_schema, limits
+from models.database import tortoise_config
+from settings import Settings
 from todos import events
-
-logs.configure(settings.LOG_LEVEL, as_json=settings.PRODUCTION)
+from todos.relay import relay_events
+from web import endpoints, logs, outage
+from web.forwarded import TrustedProxies
 
 GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 
-graphql = GraphQLView(
-    schema,
-    graphql_ide="graphiql" if settings.GRAPHIQL else None,
-    # Documents seen before skip graphql-core's per-field work (graph/fast.py).
-    fast_path=FastPath(schema, LIMITS) if settings.GRAPHQL_FAST_PATH else None,
-)
-
 
 @asynccontextmanager
-async def lifespan(app: Starlette) -> AsyncIterator[None]:
+async def lifespan(app: Starlette, settings: Settings) -> AsyncIterator[None]:
     # RegisterTortoise keeps one ORM context for every request; tables come from migrations only.
+    config = tortoise_config(settings.database_url, settings.database_pool_max)
     async with (
-        RegisterTortoise(app, config=database.TORTOISE_ORM, generate_schemas=False),
-        events.running(events.hub, settings.EVENT_RETENTION_SECONDS),
-        relay_events(settings.REDIS_URL, events.hub) as relay,
+        RegisterTortoise(app, config=config, generate_schemas=False),
+        events.running(events.hub, settings.event_retention_seconds),
+        relay_events(settings.redis_url, events.hub) as relay,
     ):
-        # /health reports on the relay; None when events stay in this process.
+        # /health reports on the relay; None when the processes do not wake each other.
         app.state.relay = relay
         yield
 
 
-app = Starlette(
-    routes=[
-        Route("/", endpoints.root, name="root"),
-        Route("/health", endpoints.health, name="health"),
-        Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
-        WebSocketRoute("/graphql", graphql, name="graphql_ws"),
-        # GraphiQL's scripts and styles, served by the service itself (no CDN).
-        Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
-        *rest.routes,
-    ],
-    middleware=[
-        Middleware(logs.RequestIds, log_access=settings.PRODUCTION),
-        Middleware(
-            CORSMiddleware,
-            allow_origins=settings.CORS_ALLOW_ORIGINS,
-            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-            allow_headers=["*"],
-            max_age=600,
-        ),
-        Middleware(BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES),
-    ],
-    lifespan=lifespan,
-)
+def create_app(settings: Settings) -> Starlette:
+    logs.configure(settings.log_level, as_json=settings.production)
+    schema = build_schema(settings)
+    # Documents seen before skip graphql-core's per-field work (graph/fast/).
+    fast_path = (
+        FastPath(schema, limits(settings), hide_suggestions=settings.production)
+        if settings.graphql_fast_path
+        else None
+    )
+    graphql = GraphQLView(schema, settings, fast_path)
+    app = Starlette(
+        routes=[
+            Route("/", endpoints.root, name="root"),
+            Route("/health", endpoints.health, name="health"),
+            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
+            WebSocketRoute("/graphql", graphql, name="graphql_ws"),
+            # GraphiQL's scripts and styles, served by the service itself (no CDN).
+            Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
+            *rest.routes,
+        ],
+        middleware=[
+            Middleware(TrustedProxies, allowed=settings.forwarded_allow_ips),
+            Middleware(logs.RequestIds, log_access=settings.production),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_allow_origins),
+                allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["*"],
+                max_age=600,
+            ),
+        ],
+        exception_handlers={**rest.exception_handlers, **outage.EXCEPTION_HANDLERS},
+        lifespan=partial(lifespan, settings=settings),
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.settings = settings
+    # As in the original API, "/todos/" is not "/todos": no redirects between the two spellings.
+    app.router.redirect_slashes = False
+    return app
 
-# As in the original API, "/todos/" is not "/todos": no redirects between the two spellings.
-app.router.redirect_slashes = False
+
+def main() -> Starlette:
+    """The app uvicorn serves (`--factory app:main`): settings from the environment, read once."""
+    return create_app(Settings.from_environment())

@@ -1,19 +1,23 @@
-"""The service's configuration, read once from the environment (and a `.env` file, if present)."""
+"""The service's configuration: one frozen object, built once from the environment (and a `.env`
+file, if present) and handed to `create_app`; nothing else reads the environment."""
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 from starlette.config import Config
 from starlette.datastructures import CommaSeparatedStrings
 
-# A `.env` file is optional; the environment wins over it.
-config = Config(".env" if Path(".env").is_file() else None)
-
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
-DATABASE_SCHEMES = {"sqlite": "sqlite", "mysql": "mysql"}
+DATABASE_KINDS = ("sqlite", "mysql")
+EMBEDDED_DATABASE = "sqlite://todobackend.sqlite3"
 
 
 class SettingError(SystemExit):
@@ -23,94 +27,137 @@ class SettingError(SystemExit):
         super().__init__(f"todobackend: setting {name}: {problem}")
 
 
-T = TypeVar("T")
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, by the name of its environment variable in lower case (README: Settings)."""
+
+    database_url: str = EMBEDDED_DATABASE
+    database_pool_max: int = 32
+    redis_url: str = ""
+    event_retention_seconds: float = 86_400.0
+    cors_allow_origins: tuple[str, ...] = ("*",)
+    forwarded_allow_ips: tuple[str, ...] = ("127.0.0.1",)
+    production: bool = False
+    graphiql: bool | None = None  # None: served unless in production
+    log_level: str = "INFO"
+    migrate_wait_seconds: float = 60.0
+    health_timeout_seconds: float = 2.0
+    # Limits on one request.
+    max_body_bytes: int = 1_000_000
+    max_query_depth: int = 15
+    max_query_tokens: int = 2_000
+    max_query_fields: int = 300
+    max_aliases: int = 30
+    max_directives: int = 5
+    max_query_nodes: int = 1_000
+    max_response_bytes: int = 2_000_000
+    request_timeout_seconds: float = 10.0
+    max_batch_operations: int = 0
+    graphql_fast_path: bool = True
+    # Limits on WebSockets.
+    ws_init_timeout_seconds: float = 10.0
+    max_subscriptions_per_connection: int = 20
+    max_websockets: int = 1_000
+
+    def __post_init__(self) -> None:
+        scheme = self.database_url.split("://", 1)[0]
+        if "://" not in self.database_url or scheme not in DATABASE_KINDS:
+            raise SettingError("DATABASE_URL", "expected a sqlite://... or mysql://... URL")
+        if self.log_level not in LOG_LEVELS:
+            raise SettingError("LOG_LEVEL", f"expected one of {', '.join(LOG_LEVELS)}")
+        if self.graphiql is None:
+            object.__setattr__(self, "graphiql", not self.production)
+        elif self.graphiql and self.production:
+            raise SettingError("GRAPHIQL", "GraphiQL cannot be served in production mode")
+        for setting in dataclasses.fields(self):
+            value = getattr(self, setting.name)
+            if setting.name in _POSITIVE and not value > 0:
+                raise SettingError(setting.name.upper(), "expected a positive number")
+        for entry in self.forwarded_allow_ips:
+            try:
+                if entry.strip() != "*":
+                    ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise SettingError("FORWARDED_ALLOW_IPS", f"{entry!r} is not an address") from None
+        if self.max_batch_operations < 0:
+            raise SettingError("MAX_BATCH_OPERATIONS", "expected 0 (no batching) or more")
+
+    @property
+    def database_kind(self) -> str:
+        """ "sqlite" or "mysql": which migrations and SQL the database takes."""
+        return self.database_url.split("://", 1)[0]
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env"
+    ) -> Settings:
+        """The settings in `environ` (the process's environment) and `env_file`, which it wins
+        over; a bad value stops the service with one line naming the setting."""
+        environ = os.environ if environ is None else environ
+        env_file = env_file if env_file is not None and Path(env_file).is_file() else None
+        config = Config(env_file, environ=environ)
+        values: dict[str, Any] = {"database_url": _database_url(config)}
+        for setting in dataclasses.fields(cls):
+            name = setting.name.upper()
+            if setting.name != "database_url" and config(name, default=None) is not None:
+                values[setting.name] = _read(config, name, str(setting.type))
+        return cls(**values)
 
 
-def _read(name: str, cast: type[T], default: Any) -> T:
+# Settings that must be above zero.
+_POSITIVE = frozenset(
+    {
+        "database_pool_max", "event_retention_seconds", "health_timeout_seconds",
+        "max_body_bytes", "max_query_depth", "max_query_tokens", "max_query_fields",
+        "max_aliases", "max_directives", "max_query_nodes", "max_response_bytes",
+        "request_timeout_seconds", "ws_init_timeout_seconds", "max_subscriptions_per_connection",
+        "max_websockets",
+    }
+)  # fmt: skip
+
+_CASTS: dict[str, Any] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "bool | None": bool,
+    "tuple[str, ...]": CommaSeparatedStrings,
+}
+
+
+def _read(config: Config, name: str, annotation: str) -> Any:
+    cast = _CASTS[annotation]
     try:
-        value: T = config(name, cast=cast, default=default)
-        return value
+        value = config(name, cast=cast)
     except ValueError as error:
         raise SettingError(name, str(error)) from None
+    if cast is CommaSeparatedStrings:
+        return tuple(value)
+    if name == "LOG_LEVEL":
+        return str(value).upper()
+    return value
 
 
-def _mysql_url() -> str | None:
-    host = _read("MYSQL_HOST", str, "")
+def _mysql_url(config: Config) -> str | None:
+    host = config("MYSQL_HOST", default="")
     if not host:
         return None
-    port = _read("MYSQL_PORT", int, 3306)
-    user = quote(_read("MYSQL_USER", str, "todo"), safe="")
-    password = quote(_read("MYSQL_PASSWORD", str, ""), safe="")
-    database = quote(_read("MYSQL_DATABASE", str, "todobackend"), safe="")
+    try:
+        port = config("MYSQL_PORT", cast=int, default=3306)
+    except ValueError as error:
+        raise SettingError("MYSQL_PORT", str(error)) from None
+    user = quote(config("MYSQL_USER", default="todo"), safe="")
+    password = quote(config("MYSQL_PASSWORD", default=""), safe="")
+    database = quote(config("MYSQL_DATABASE", default="todobackend"), safe="")
     # utf8mb4 on the connection too, so emoji reach the utf8mb4 tables intact; a database that
     # does not answer is reported within seconds, not aiomysql's default minute.
     query = "charset=utf8mb4&connect_timeout=5"
     return f"mysql://{user}:{password}@{host}:{port}/{database}?{query}"
 
 
-def _database_url() -> str:
-    url = _read("DATABASE_URL", str, "") or _mysql_url() or "sqlite://todobackend.sqlite3"
-    scheme = url.split("://", 1)[0]
-    if "://" not in url or scheme not in DATABASE_SCHEMES:
-        raise SettingError("DATABASE_URL", "expected a sqlite://... or mysql://... URL")
+def _database_url(config: Config) -> str:
+    url: str = config("DATABASE_URL", default="") or _mysql_url(config) or EMBEDDED_DATABASE
     return url
-
-
-def _log_level() -> str:
-    level = _read("LOG_LEVEL", str, "INFO").upper()
-    if level not in LOG_LEVELS:
-        raise SettingError("LOG_LEVEL", f"expected one of {', '.join(LOG_LEVELS)}")
-    return level
-
-
-def _positive(name: str, cast: type[T], default: T) -> T:
-    value = _read(name, cast, default)
-    if not value > 0:  # type: ignore[operator]
-        raise SettingError(name, "expected a positive number")
-    return value
-
-
-def _graphiql(production: bool) -> bool:
-    graphiql = _read("GRAPHIQL", bool, not production)
-    if graphiql and production:
-        raise SettingError("GRAPHIQL", "GraphiQL cannot be served in production mode")
-    return graphiql
-
-
-DATABASE_URL: str = _database_url()
-DATABASE_KIND: str = DATABASE_SCHEMES[DATABASE_URL.split("://", 1)[0]]
-CORS_ALLOW_ORIGINS: list[str] = list(
-    _read("CORS_ALLOW_ORIGINS", CommaSeparatedStrings, CommaSeparatedStrings("*"))
-)
-# Production: no introspection, no "Did you mean" suggestions, no GraphiQL, JSON log lines.
-PRODUCTION: bool = _read("PRODUCTION", bool, False)
-GRAPHIQL: bool = _graphiql(PRODUCTION)
-LOG_LEVEL: str = _log_level()
-REDIS_URL: str = _read("REDIS_URL", str, "")
-# How long the event log keeps events: todoEvents(after:) resumes from any event this recent.
-EVENT_RETENTION_SECONDS: float = _positive("EVENT_RETENTION_SECONDS", float, 86_400.0)
-# How long `python -m migrations upgrade` waits for a database that is still starting.
-MIGRATE_WAIT_SECONDS: float = _read("MIGRATE_WAIT_SECONDS", float, 60.0)
-HEALTH_TIMEOUT_SECONDS: float = _positive("HEALTH_TIMEOUT_SECONDS", float, 2.0)
-# MySQL connections per worker process (unless DATABASE_URL sets maxsize). aiomysql's pool lets a
-# newcomer take a freed connection before a waiting request, so a pool smaller than the requests
-# in flight starves some of them for seconds: keep it above a worker's usual concurrency.
-DATABASE_POOL_MAX: int = _positive("DATABASE_POOL_MAX", int, 32)
-
-# Limits on one request.
-MAX_BODY_BYTES: int = _positive("MAX_BODY_BYTES", int, 1_000_000)
-MAX_QUERY_DEPTH: int = _positive("MAX_QUERY_DEPTH", int, 15)
-MAX_QUERY_TOKENS: int = _positive("MAX_QUERY_TOKENS", int, 2_000)
-MAX_QUERY_FIELDS: int = _positive("MAX_QUERY_FIELDS", int, 300)
-MAX_ALIASES: int = _positive("MAX_ALIASES", int, 30)
-MAX_DIRECTIVES: int = _positive("MAX_DIRECTIVES", int, 5)
-REQUEST_TIMEOUT_SECONDS: float = _positive("REQUEST_TIMEOUT_SECONDS", float, 10.0)
-MAX_BATCH_OPERATIONS: int = _read("MAX_BATCH_OPERATIONS", int, 0)  # 0: no batching
-
-# Documents seen before run from a compiled plan (graph/fast.py); false: graphql-core runs all.
-GRAPHQL_FAST_PATH: bool = _read("GRAPHQL_FAST_PATH", bool, True)
-
-# Limits on WebSockets (subscriptions).
-WS_INIT_TIMEOUT_SECONDS: float = _positive("WS_INIT_TIMEOUT_SECONDS", float, 10.0)
-MAX_SUBSCRIPTIONS_PER_CONNECTION: int = _positive("MAX_SUBSCRIPTIONS_PER_CONNECTION", int, 20)
-MAX_WEBSOCKETS: int = _positive("MAX_WEBSOCKETS", int, 1_000)

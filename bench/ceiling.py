@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-import database
+from models import database
 from todos.search import search_key
 
 # What the service selects for a list page and for one todo, column for column.

@@ -199,7 +199,10 @@ class Bench:
         for table, url in self.urls.items():
             env = {**os.environ, "DATABASE_URL": url, "GRAPHIQL": "false"}
             env["WEB_CONCURRENCY"] = str(self.workers)
-            for kind, app in ((SERVICE, "app:app"), (CEILING, "bench.ceiling:app")):
+            for kind, app in (
+                (SERVICE, "--factory app:main --no-proxy-headers"),
+                (CEILING, "bench.ceiling:app"),
+            ):
                 name = f"{kind}-{table}"
                 server = Server(name, app, env, self.workers, WORK / "logs" / f"{name}.log")
                 self.servers[kind, table] = server
@@ -418,7 +421,7 @@ class Bench:
             "mariadb": self.db.scalar("SELECT VERSION()"),
             "wrk": wrk,
             "commit": git_commit(),
-            "service": f"uvicorn app:app --workers {self.workers} --no-access-log "
+            "service": f"uvicorn --factory app:main --workers {self.workers} --no-access-log "
             "--log-level warning (DATABASE_URL=mysql://..., GRAPHIQL=false)",
             "ceiling": "uvicorn bench.ceiling:app, same flags: Starlette + aiomysql, same SQL",
             "load": f"{wrk}, 1 thread, {self.connections} connections, {mode.seconds:g} s per run, "

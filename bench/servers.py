@@ -117,7 +117,7 @@ class Server:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "uvicorn", self.app,
+            sys.executable, "-m", "uvicorn", *self.app.split(),
             "--host", "127.0.0.1", "--port", str(self.port),
             "--workers", str(self.workers), "--no-access-log", "--log-level", "warning",
         ]  # fmt: skip

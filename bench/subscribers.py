@@ -150,7 +150,16 @@ def main() -> None:
         )
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app:app", "--port", str(port), "--no-access-log"],
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "app:main",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
             env=env,
             cwd=ROOT,
         )

@@ -1,5 +1,6 @@
 """Print the schema in SDL: `python -m graph > schema.graphql` (`make schema`)."""
 
-from graph.schema import schema
+from graph.schema import build_schema
+from settings import Settings
 
-print(schema.as_str())
+print(build_schema(Settings()).as_str())

@@ -11,8 +11,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
-import settings
 from graph.types import Todo
+from models.database import is_outage
 from todos import errors
 
 logger = logging.getLogger(__name__)
@@ -60,16 +60,27 @@ def cursor_expired(error: errors.CursorExpired) -> GraphQLError:
     return GraphQLError(str(error), extensions={"code": "CURSOR_EXPIRED"})
 
 
+SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 # The rules' exceptions a resolver may let through, and the code each is reported with.
 EXPECTED_EXCEPTIONS: dict[type[Exception], str] = {
     errors.BadInput: "BAD_USER_INPUT",
-    errors.Busy: "SERVICE_UNAVAILABLE",
+    errors.Busy: SERVICE_UNAVAILABLE,
     errors.CursorExpired: "CURSOR_EXPIRED",
 }
 
 
+def unavailable(errors: list[dict[str, object]] | None) -> bool:
+    """Whether a result's errors say the service could not serve it just now (answered 503)."""
+    codes = [error.get("extensions") for error in errors or ()]
+    return any(isinstance(c, dict) and c.get("code") == SERVICE_UNAVAILABLE for c in codes)
+
+
 def _expected_code(error: GraphQLError) -> str | None:
-    return EXPECTED_EXCEPTIONS.get(type(error.original_error))  # type: ignore[arg-type]
+    original = error.original_error
+    code = EXPECTED_EXCEPTIONS.get(type(original))  # type: ignore[arg-type]
+    if code is None and original is not None and is_outage(original):
+        return SERVICE_UNAVAILABLE  # a lost database: the client may try again
+    return code
 
 
 def _is_unexpected(error: GraphQLError) -> bool:
@@ -92,8 +103,11 @@ class MaskUnexpectedErrors(MaskErrors):
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         code = _expected_code(error)
         if code is not None:
+            message = str(error.original_error)
+            if code == SERVICE_UNAVAILABLE and not isinstance(error.original_error, errors.Busy):
+                message = "The service cannot reach its database just now; try again."
             return GraphQLError(
-                str(error.original_error),
+                message,
                 nodes=error.nodes,
                 path=error.path,
                 extensions={"code": code},
@@ -123,12 +137,12 @@ def tidy(errors: list[GraphQLError], hide_suggestions: bool) -> list[GraphQLErro
     return tidied
 
 
-def finish_errors(errors: list[GraphQLError]) -> list[GraphQLError]:
+def finish_errors(errors: list[GraphQLError], hide_suggestions: bool) -> list[GraphQLError]:
     """What MaskUnexpectedErrors and then the Tidy extension make of `errors`, for results made
-    without the extensions (graph/fast.py)."""
+    without the extensions (graph/fast/path.py)."""
     masker = MaskUnexpectedErrors()
     masked = [masker.anonymise_error(e) if _is_unexpected(e) else e for e in errors]
-    return tidy(masked, hide_suggestions=settings.PRODUCTION)
+    return tidy(masked, hide_suggestions)
 
 
 class TidyErrors(SchemaExtension):

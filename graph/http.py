@@ -17,23 +17,25 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
-from strawberry.http import GraphQLRequestData, process_result
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-import settings
 from graph import graphiql
-from graph.fast import FastPath
+from graph.errors import unavailable
+from graph.fast.path import FastPath
 from graph.websockets import (
     TRY_AGAIN_LATER_CLOSE_CODE,
     ConnectionCount,
     LegacyHandler,
     TransportHandler,
 )
-from jsonbody import parse_json
+from settings import Settings
+from web.jsonbody import parse_json
+from web.outage import RETRY_AFTER_SECONDS
 
 # Where app.py mounts static/graphiql/, and the route of this view: the page links its files
 # relative to itself, so that it works under any path prefix a proxy adds.
@@ -58,17 +60,19 @@ class GraphQLView(GraphQL):
     graphql_transport_ws_handler_class = TransportHandler
     graphql_ws_handler_class = LegacyHandler
 
-    def __init__(
-        self, schema: BaseSchema, graphql_ide: GraphQL_IDE | None, fast_path: FastPath | None
-    ) -> None:
+    def __init__(self, schema: BaseSchema, settings: Settings, fast_path: FastPath | None) -> None:
+        graphql_ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
         super().__init__(
             schema,
             graphql_ide=graphql_ide,
-            connection_init_wait_timeout=timedelta(seconds=settings.WS_INIT_TIMEOUT_SECONDS),
-            max_subscriptions_per_connection=settings.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
+            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
-        self.websockets = ConnectionCount()
+        self.websockets = ConnectionCount(settings.max_websockets)
         self.fast_path = fast_path
+        self.request_timeout_seconds = settings.request_timeout_seconds
+        self.batching = settings.max_batch_operations > 0
+        self.max_response_bytes = settings.max_response_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -77,12 +81,12 @@ class GraphQLView(GraphQL):
         request = Request(scope, receive=receive)
         try:
             # Cancelling the request rolls back the transaction it may be in.
-            async with asyncio.timeout(settings.REQUEST_TIMEOUT_SECONDS):
+            async with asyncio.timeout(self.request_timeout_seconds):
                 response = await self._fast_lane(request) or await self.run(request)
         except HTTPException as error:
             response = graphql_error_response(error.reason, error.status_code, "BAD_REQUEST")
         except TimeoutError:
-            message = f"The request took longer than {settings.REQUEST_TIMEOUT_SECONDS:g} s."
+            message = f"The request took longer than {self.request_timeout_seconds:g} s."
             response = graphql_error_response(message, 503, "TIMEOUT")
         await response(scope, receive, send)
 
@@ -101,13 +105,12 @@ class GraphQLView(GraphQL):
         if not isinstance(data.get("extensions"), dict | None):
             return None  # Strawberry's view refuses it (execute checks the other fields' types)
         allowed = {OperationType.QUERY, OperationType.MUTATION}
-        request.state.fast_path_tried = True  # execute_single need not try again
         result = await self.fast_path.execute(
             data.get("query"), data.get("operationName"), data.get("variables"), allowed
         )
         if result is None:
             return None
-        return Response(self.encode_json(process_result(result)), media_type="application/json")
+        return self.create_response(process_result(result), await self.get_sub_response(request))
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.websockets.full():
@@ -128,12 +131,6 @@ class GraphQLView(GraphQL):
     ) -> ExecutionResult:
         """Strawberry's, with subscriptions refused over HTTP: they are served over WebSocket."""
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
-        if self.fast_path is not None and not getattr(request.state, "fast_path_tried", False):
-            result = await self.fast_path.execute(
-                request_data.query, request_data.operation_name, request_data.variables, allowed
-            )
-            if result is not None:
-                return result
         try:
             return await self.schema.execute(
                 request_data.query,
@@ -153,6 +150,26 @@ class GraphQLView(GraphQL):
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """Strawberry's, with a backstop on the size (past max_response_bytes, an error), and 503
+        with Retry-After when the database could not be reached."""
+        results = response_data if isinstance(response_data, list) else [response_data]
+        if any(unavailable(result.get("errors")) for result in results):  # type: ignore[arg-type]
+            sub_response.status_code = 503
+            sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        response = super().create_response(response_data, sub_response)
+        if len(response.body) > self.max_response_bytes:
+            message = (
+                f"The response would be larger than {self.max_response_bytes} bytes: ask for "
+                "fewer todos or fields."
+            )
+            return graphql_error_response(message, 200, "BAD_USER_INPUT")
+        return response
+
     def decode_json(self, data: str | bytes) -> object:
         # WebSocket messages, and the JSON inside GET parameters: objects only. The base view
         # turns a JSONDecodeError into a 400 (HTTP) or a protocol error (WebSocket).
@@ -161,7 +178,7 @@ class GraphQLView(GraphQL):
     def parse_json(self, data: str | bytes) -> Any:
         # HTTP bodies: an object, or a list of them when batching is on.
         try:
-            return _decode(data, allow_list=settings.MAX_BATCH_OPERATIONS > 0)
+            return _decode(data, allow_list=self.batching)
         except json.JSONDecodeError as error:
             raise HTTPException(400, f"Unable to parse request body as JSON: {error.msg}") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import strawberry
@@ -16,7 +17,6 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-import settings
 from graph.errors import (
     MaskUnexpectedErrors,
     NotFoundError,
@@ -29,6 +29,7 @@ from graph.limits import DocumentLimits, enforce
 from graph.mutations import Mutation
 from graph.queries import Query
 from graph.subscriptions import Subscription
+from settings import Settings
 
 
 class Schema(strawberry.Schema):
@@ -39,46 +40,52 @@ class Schema(strawberry.Schema):
         are logged with their traceback by MaskUnexpectedErrors."""
 
 
-LIMITS = DocumentLimits(
-    max_depth=settings.MAX_QUERY_DEPTH,
-    max_fields=settings.MAX_QUERY_FIELDS,
-    max_aliases=settings.MAX_ALIASES,
-    max_directives=settings.MAX_DIRECTIVES,
-)
+def limits(settings: Settings) -> DocumentLimits:
+    """The limits on one document, which the plain path and the fast path both enforce."""
+    return DocumentLimits(
+        max_tokens=settings.max_query_tokens,
+        max_depth=settings.max_query_depth,
+        max_fields=settings.max_query_fields,
+        max_aliases=settings.max_aliases,
+        max_directives=settings.max_directives,
+        max_nodes=settings.max_query_nodes,
+    )
 
 
-def _extensions() -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
-    extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
+def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
+    """What every request goes through (the fast path mirrors them: graph/fast/internals.py)."""
+    chosen: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         MaskUnexpectedErrors,
-        TidyErrorsWithoutSuggestions if settings.PRODUCTION else TidyErrors,
+        TidyErrorsWithoutSuggestions if settings.production else TidyErrors,
         # The token limit applies while parsing, so it comes before the parser cache.
-        lambda: MaxTokensLimiter(max_token_count=settings.MAX_QUERY_TOKENS),
+        functools.partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
         # Parsing and validating a document is a large share of a small query's cost; the caches
         # live at module level, shared by the per-request extension instances.
-        lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCache(maxsize=1000),
-        enforce(LIMITS),
+        functools.partial(ParserCache, maxsize=1000),
+        functools.partial(ValidationCache, maxsize=1000),
+        enforce(limits(settings)),
     ]
-    if settings.PRODUCTION:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return extensions
+    if settings.production:
+        chosen.append(functools.partial(AddValidationRules, [NoSchemaIntrospectionCustomRule]))
+    return chosen
 
 
-schema = Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    # Union members are reachable from the mutations; the interface's implementations must be
-    # listed so that the exported schema has them all.
-    types=[ValidationError, NotFoundError, VersionConflictError],
-    extensions=_extensions(),
-    config=StrawberryConfig(
-        relay_use_legacy_global_id=False,
-        disable_field_suggestions=settings.PRODUCTION,
-        batching_config=(
-            {"max_operations": settings.MAX_BATCH_OPERATIONS}
-            if settings.MAX_BATCH_OPERATIONS > 0
-            else None
+def build_schema(settings: Settings) -> Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        # Union members are reachable from the mutations; the interface's implementations must
+        # be listed so that the exported schema has them all.
+        types=[ValidationError, NotFoundError, VersionConflictError],
+        extensions=extensions(settings),
+        config=StrawberryConfig(
+            relay_use_legacy_global_id=False,
+            disable_field_suggestions=settings.production,
+            batching_config=(
+                {"max_operations": settings.max_batch_operations}
+                if settings.max_batch_operations > 0
+                else None
+            ),
         ),
-    ),
-)
+    )

@@ -14,8 +14,6 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from websockets.exceptions import ConnectionClosed, InvalidState
 
-import settings
-
 logger = logging.getLogger(__name__)
 
 # graphql-transport-ws's close codes, used for both protocols.
@@ -100,7 +98,8 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
                 await watchdog
 
     async def _close_unless_initialised(self) -> None:
-        await asyncio.sleep(settings.WS_INIT_TIMEOUT_SECONDS)
+        # The view's connection_init timeout, which Strawberry applies to graphql-transport-ws.
+        await asyncio.sleep(self.view.connection_init_wait_timeout.total_seconds())
         if not self.connection_acknowledged:
             await self.websocket.close(
                 code=INIT_TIMEOUT_CLOSE_CODE, reason="Connection initialisation timeout"
@@ -108,13 +107,14 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
 
 
 class ConnectionCount:
-    """How many WebSocket connections this process holds, against settings.MAX_WEBSOCKETS."""
+    """How many WebSocket connections this process holds, against a cap (MAX_WEBSOCKETS)."""
 
-    def __init__(self) -> None:
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
         self.open = 0
 
     def full(self) -> bool:
-        return self.open >= settings.MAX_WEBSOCKETS
+        return self.open >= self.cap
 
     @contextlib.contextmanager
     def holding(self) -> Any:

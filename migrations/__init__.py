@@ -10,7 +10,7 @@ from typing import Any
 from aerich import Command
 from tortoise.exceptions import DBConnectionError
 
-from database import APP_LABEL
+from models.database import APP_LABEL
 
 logger = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0

@@ -9,24 +9,28 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
+from typing import Any
+from urllib.parse import urlsplit
 
 from aerich import Command
 from aerich.migrate import Migrate
+from tortoise.exceptions import DBConnectionError
 
 import migrations
-import settings
-from database import APP_LABEL, MIGRATIONS_LOCATION, TORTOISE_ORM
+from models.database import APP_LABEL, migrations_location, tortoise_config
+from settings import Settings
 
 
-async def heads() -> None:
-    async with Command(TORTOISE_ORM, app=APP_LABEL, location=MIGRATIONS_LOCATION) as command:
+async def heads(config: dict[str, Any], location: str) -> None:
+    async with Command(config, app=APP_LABEL, location=location) as command:
         await command.init()
         print("\n".join(await command.heads()) or "no pending migrations")
 
 
-async def new(name: str) -> None:
-    folder = Migrate.get_migration_dir(MIGRATIONS_LOCATION, APP_LABEL)
-    command = Command(TORTOISE_ORM, app=APP_LABEL, location=MIGRATIONS_LOCATION)
+async def new(config: dict[str, Any], location: str, name: str) -> None:
+    folder = Migrate.get_migration_dir(location, APP_LABEL)
+    command = Command(config, app=APP_LABEL, location=location)
     try:
         if not list(folder.glob("*.py")):
             # The first migration creates the tables, on an empty database of this kind.
@@ -42,11 +46,21 @@ async def new(name: str) -> None:
         await command.aclose()
 
 
-async def upgrade() -> None:
-    applied = await migrations.upgrade(
-        TORTOISE_ORM, MIGRATIONS_LOCATION, wait_seconds=settings.MIGRATE_WAIT_SECONDS
-    )
+async def upgrade(settings: Settings, config: dict[str, Any], location: str) -> None:
+    applied = await migrations.upgrade(config, location, wait_seconds=settings.migrate_wait_seconds)
     print("\n".join(f"applied {name}" for name in applied) or "no migrations to apply")
+
+
+def unreachable(settings: Settings) -> str:
+    """One line naming the database that could not be reached, and the setting that names it."""
+    if settings.database_kind == "sqlite":
+        return f"cannot open the SQLite database {settings.database_url} (DATABASE_URL)"
+    url = urlsplit(settings.database_url)
+    setting = "DATABASE_URL or MYSQL_HOST and MYSQL_PORT"
+    return (
+        f"cannot reach MySQL at {url.hostname}:{url.port or 3306} within "
+        f"{settings.migrate_wait_seconds:g} s (MIGRATE_WAIT_SECONDS); check {setting}"
+    )
 
 
 def main() -> None:
@@ -56,12 +70,18 @@ def main() -> None:
     actions.add_parser("heads", help="list the pending migrations")
     actions.add_parser("new", help="write a migration for the model changes").add_argument("name")
     arguments = parser.parse_args()
-    if arguments.action == "upgrade":
-        asyncio.run(upgrade())
-    elif arguments.action == "heads":
-        asyncio.run(heads())
-    else:
-        asyncio.run(new(arguments.name))
+    settings = Settings.from_environment()
+    config = tortoise_config(settings.database_url, settings.database_pool_max)
+    location = migrations_location(settings.database_kind)
+    try:
+        if arguments.action == "upgrade":
+            asyncio.run(upgrade(settings, config, location))
+        elif arguments.action == "heads":
+            asyncio.run(heads(config, location))
+        else:
+            asyncio.run(new(config, location, arguments.name))
+    except DBConnectionError:
+        sys.exit(f"todobackend: {unreachable(settings)}")
 
 
 if __name__ == "__main__":

@@ -1,23 +1,22 @@
-"""Fixtures: the database under test (SQLite, and MySQL when one is configured) and a client."""
+"""Fixtures: the database under test (SQLite, and MySQL when one is configured) and clients of
+apps built in process, with the settings a test needs."""
 
 from __future__ import annotations
 
-import os
 import tempfile
-from collections.abc import AsyncIterator, Iterator
-
-# Settings are read once, at import: give the service its test settings before anything imports it.
-os.environ["GRAPHIQL"] = "true"
-os.environ["LOG_LEVEL"] = "WARNING"
-os.environ.setdefault("DATABASE_URL", f"sqlite://{tempfile.gettempdir()}/todobackend-unused.db")
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
 import migrations
-from database import migrations_location, tortoise_config
+from app import create_app
 from models import Todo
+from models.database import migrations_location, tortoise_config
+from settings import Settings
 from tests.databases import BACKENDS, database_url, recreate
 from tests.graphql import GraphQLClient
 from todos import events
@@ -53,11 +52,27 @@ async def empty(database: str) -> str:
     return database
 
 
-@pytest.fixture
-async def client(empty: str) -> AsyncIterator[GraphQLClient]:
-    """A client of the app, in process, on an empty database."""
-    from app import app
+AppClient = Callable[..., AbstractAsyncContextManager[GraphQLClient]]
 
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        yield GraphQLClient(http)
+
+@pytest.fixture
+def app_client(empty: str) -> AppClient:
+    """Opens a client of an app built with the given settings (the test database's URL and
+    quiet logs unless said otherwise), in process, on an empty database."""
+
+    @asynccontextmanager
+    async def open_client(**settings: Any) -> AsyncIterator[GraphQLClient]:
+        # The database fixture's ORM context serves the app: ASGITransport runs no lifespan.
+        app = create_app(Settings(**{"log_level": "WARNING", **settings}))
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield GraphQLClient(http)
+
+    return open_client
+
+
+@pytest.fixture
+async def client(app_client: AppClient) -> AsyncIterator[GraphQLClient]:
+    """A client of the app with the default settings (GraphiQL on)."""
+    async with app_client() as graphql_client:
+        yield graphql_client

@@ -13,8 +13,8 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
 
-from database import tortoise_config
 from models import Todo
+from models.database import tortoise_config
 from todos.search import search_key
 
 BACKENDS = ["sqlite", "mysql"]

@@ -8,13 +8,10 @@ import enum
 import functools
 import hashlib
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from tortoise.expressions import Case, Q, When
-from tortoise.queryset import QuerySet
 
 from models import Todo
 from todos import pagesql
@@ -49,15 +46,6 @@ class TodoFilter:
         if not is_text(self.title_contains):
             raise BadInput("titleContains is not valid Unicode text.")
         return fold(self.title_contains)
-
-    def to_q(self) -> Q:
-        q = Q()
-        if self.completed is not None:
-            q &= Q(completed=self.completed)
-        search = self.search_text()
-        if search is not None:
-            q &= Q(search_key__contains=search)
-        return q
 
 
 @dataclass(frozen=True)
@@ -129,11 +117,12 @@ _COLUMNS = {
     SortField.CREATED_AT: ("created_at", False),
     SortField.UPDATED_AT: ("updated_at", False),
 }
-# Computed by the ORM's queries; pagesql sorts on the indexed virtual column `order_missing`.
-_ORDER_MISSING = "order_is_null"
+# A LIMIT that is none: the most rows a page statement can return.
+UNLIMITED = 2**62
 
 
-def _columns(sort: Sequence[SortKey]) -> list[Column]:
+def sort_columns(sort: Sequence[SortKey]) -> list[Column]:
+    """The columns of a total order: the sort's, then the primary key."""
     columns = []
     for key in sort:
         name, nullable = _COLUMNS[key.field]
@@ -201,47 +190,14 @@ def _decode_cursor(cursor: str, fingerprint: str, columns: list[Column]) -> list
     return [column.parse(raw) for column, raw in zip(columns, raw_values, strict=True)]
 
 
-def ordering(columns: list[Column], backwards: bool) -> list[str]:
-    """The ORM's order_by keys for `columns`, reversed when `backwards`."""
-    keys = []
-    for column in columns:
-        if column.nullable:
-            keys.append(f"-{_ORDER_MISSING}" if backwards else _ORDER_MISSING)
-        descending = column.descending != backwards
-        keys.append(f"-{column.name}" if descending else column.name)
-    return keys
-
-
-def filtered(todo_filter: TodoFilter) -> QuerySet[Todo]:
-    return Todo.filter(todo_filter.to_q())
-
-
-def sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
-    """The matching todos with the key that sorts todos without an order last."""
-    # Tortoise's stubs leave out the plain values that When and Case take.
-    order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
-    return filtered(todo_filter).annotate(**{_ORDER_MISSING: order_missing})
-
-
-# How a page's rows are read: (filter, columns, after values, before values, from the end, limit).
-RowReader = Callable[
-    [TodoFilter, list[Column], list[Any] | None, list[Any] | None, bool, int],
-    Awaitable[list[Todo]],
-]
-
-
 async def fetch_page(
-    todo_filter: TodoFilter,
-    sort: Sequence[SortKey] | None,
-    request: PageRequest,
-    *,
-    read_rows: RowReader | None = None,
+    todo_filter: TodoFilter, sort: Sequence[SortKey] | None, request: PageRequest
 ) -> Page:
     """One page of the todos matching `todo_filter`, in `sort` order: a single SQL statement,
-    from todos/pagesql.py (`read_rows` replaces it: the test passes the ORM's, ormpages.rows)."""
+    from todos/pagesql.py."""
     sort = check_sort(sort)
     size, from_end = _page_size(request)
-    columns = _columns(sort)
+    columns = sort_columns(sort)
     fingerprint = _fingerprint(todo_filter, sort)
     # A title that is not text is refused before the cursors are read, as the ORM's query does.
     todo_filter.search_text()
@@ -251,8 +207,7 @@ async def fetch_page(
     )
 
     # One row more than asked tells whether there is another page in that direction.
-    read = read_rows or _sql_rows
-    rows = await read(todo_filter, columns, after, before, from_end, size + 1)
+    rows = await read_rows(todo_filter, columns, after, before, from_end, size + 1)
     more = len(rows) > size
     rows = rows[:size]
     if from_end:
@@ -266,7 +221,7 @@ async def fetch_page(
     )
 
 
-async def _sql_rows(
+async def read_rows(
     todo_filter: TodoFilter,
     columns: list[Column],
     after: list[Any] | None,
@@ -274,6 +229,8 @@ async def _sql_rows(
     from_end: bool,
     limit: int,
 ) -> list[Todo]:
+    """The rows of a page, `limit` of them after and before the cursors' values (if any), read
+    backwards when `from_end`."""
     db = Todo._meta.db
     shape = pagesql.Shape(
         dialect=db.capabilities.dialect,
@@ -293,5 +250,4 @@ async def _sql_rows(
 
 async def every(todo_filter: TodoFilter) -> list[Todo]:
     """All the todos matching `todo_filter`, unpaged, in the default sort order (REST's list)."""
-    keys = ordering(_columns(DEFAULT_SORT), backwards=False)
-    return list(await sortable(todo_filter).order_by(*keys))
+    return await read_rows(todo_filter, sort_columns(DEFAULT_SORT), None, None, False, UNLIMITED)

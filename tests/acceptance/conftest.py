@@ -26,6 +26,9 @@ from gql.transport.httpx import HTTPXAsyncTransport
 from tests.databases import BACKENDS, database_url, recreate
 
 STARTUP_SECONDS = 30
+# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): the factory, and no
+# forwarded headers of uvicorn's own (web/forwarded.py decides which proxies count).
+APP = ("--factory", "app:main", "--no-proxy-headers")
 GRACEFUL_SHUTDOWN_SECONDS = 5  # as `make run` and the image start uvicorn
 _DELETE_ALL = GraphQLRequest("mutation { deleteTodos { affectedCount } }")
 
@@ -67,7 +70,7 @@ def running_server(
     if migrate:
         subprocess.run([sys.executable, "-m", "migrations", "upgrade"], env=env, check=True)
     port = str(_free_port())
-    command = [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", port]
+    command = [sys.executable, "-m", "uvicorn", *APP, "--host", "127.0.0.1", "--port", port]
     command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS)]
     if workers > 1:
         command += ["--workers", str(workers)]

@@ -4,7 +4,7 @@ subscription through the UI without loading or connecting to anything outside th
 
 The page does not depend on the database, so these tests run on the first backend only. Without
 Chromium or Playwright the browser tests are skipped (an error under CI=true);
-scripts/browser-deps.sh installs Chromium as root. A production stack (ACCEPTANCE_URL) serves no
+scripts/test.sh installs Chromium as root. A production stack (ACCEPTANCE_URL) serves no
 GraphiQL, so there they all skip. GRAPHIQL_SCREENSHOTS=folder keeps a screenshot of each UI test.
 """
 
@@ -184,7 +184,7 @@ async def browser() -> AsyncIterator[Browser]:
     except ImportError:
         _skip_without("Playwright is not installed (make install installs it)")
     if not os.access(CHROMIUM, os.X_OK):
-        _skip_without(f"no Chromium at {CHROMIUM} (scripts/browser-deps.sh installs it as root)")
+        _skip_without(f"no Chromium at {CHROMIUM} (scripts/test.sh installs it as root)")
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium

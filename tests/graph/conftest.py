@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from graph.schema import schema
+from graph.schema import build_schema
+from settings import Settings
 from tests.graphql import GraphQLClient
 from todos import events
 
@@ -34,7 +35,7 @@ class Events:
 
 @pytest.fixture
 async def subscription(client: GraphQLClient) -> AsyncIterator[Events]:
-    stream = await schema.subscribe(SUBSCRIBE)
+    stream = await build_schema(Settings()).subscribe(SUBSCRIBE)
     assert isinstance(stream, AsyncGenerator)
     before = events.hub.subscriber_count
     first = asyncio.ensure_future(anext(stream))

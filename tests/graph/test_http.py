@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 import pytest
 from tortoise.transactions import in_transaction
 
-import settings
 from graph.errors import INTERNAL_ERROR_MESSAGE
 from models import Todo
+from tests.conftest import AppClient
 from tests.graphql import CREATE, LIST, GraphQLClient
 from todos import counts
 
@@ -150,7 +150,7 @@ async def test_batches_are_refused_while_batching_is_off(client: GraphQLClient) 
 
 
 async def test_a_request_over_the_time_limit_is_stopped_and_rolled_back(
-    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+    app_client: AppClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def stalls_in_a_transaction() -> object:
         async with in_transaction() as connection:
@@ -158,9 +158,21 @@ async def test_a_request_over_the_time_limit_is_stopped_and_rolled_back(
             await asyncio.sleep(60)
         raise AssertionError("the time limit should have stopped this")
 
-    monkeypatch.setattr(settings, "REQUEST_TIMEOUT_SECONDS", 0.5)
     monkeypatch.setattr(counts, "stats", stalls_in_a_transaction)
-    response = await client.http.post("/graphql", json={"query": "{ todoStats { total } }"})
+    async with app_client(request_timeout_seconds=0.5) as client:
+        response = await client.http.post("/graphql", json={"query": "{ todoStats { total } }"})
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"] == {"code": "TIMEOUT"}
     assert await Todo.all().count() == 0  # the transaction was rolled back
+
+
+async def test_a_response_past_the_size_backstop_is_an_error(app_client: AppClient) -> None:
+    async with app_client(max_response_bytes=2_000) as client:
+        for n in range(30):
+            await client.create(f"a todo with a title long enough to count, number {n}")
+        small = await client.post("{ todoStats { total } }")
+        assert small["data"] == {"todoStats": {"total": 30}}
+        body = await client.post("{ todos(first: 30) { nodes { id title createdAt } } }")
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
+    assert "2000 bytes" in body["errors"][0]["message"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import random
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
 from models import Todo
 from tests.databases import seed_todos
-from todos import listing, ormpages, pagesql
+from tests.todos import ormpages
+from todos import listing, pagesql
 from todos.errors import BadInput
 
 CASES = 300
@@ -27,8 +29,9 @@ def snapshot(todo: Todo) -> tuple[Any, ...]:
 async def page(through_orm: bool, *arguments: Any) -> Any:
     """A page as comparable values, or the refusal's message."""
     try:
-        read_rows = ormpages.rows if through_orm else None
-        result = await listing.fetch_page(*arguments, read_rows=read_rows)
+        rows = ormpages.rows if through_orm else listing.read_rows
+        with patch.object(listing, "read_rows", rows):
+            result = await listing.fetch_page(*arguments)
     except BadInput as error:
         return str(error)
     flags = (result.has_next_page, result.has_previous_page)
@@ -92,7 +95,7 @@ async def test_the_default_sort_reads_an_index_in_order(empty: str, completed: b
     )
     if empty == "mysql":
         await Todo._meta.db.execute_query("ANALYZE TABLE `todo`")
-    columns = tuple(listing._columns(listing.DEFAULT_SORT))
+    columns = tuple(listing.sort_columns(listing.DEFAULT_SORT))
     shape = pagesql.Shape(empty, completed is not None, False, columns, None, None, False)
     sql, values = pagesql.query(shape, completed, None, None, None, 11)
     explain = "EXPLAIN" if empty == "mysql" else "EXPLAIN QUERY PLAN"

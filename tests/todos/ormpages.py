@@ -5,10 +5,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Case, Q, When
+from tortoise.queryset import QuerySet
 
 from models import Todo
-from todos.listing import Column, TodoFilter, ordering, sortable
+from todos.listing import Column, TodoFilter
+
+# The key that sorts todos without an order last, computed (pagesql reads the indexed virtual
+# column `order_missing` instead).
+ORDER_MISSING = "order_is_null"
+
+
+def to_q(todo_filter: TodoFilter) -> Q:
+    q = Q()
+    if todo_filter.completed is not None:
+        q &= Q(completed=todo_filter.completed)
+    search = todo_filter.search_text()
+    if search is not None:
+        q &= Q(search_key__contains=search)
+    return q
+
+
+def sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
+    """The matching todos with the key that sorts todos without an order last."""
+    # Tortoise's stubs leave out the plain values that When and Case take.
+    order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
+    return Todo.filter(to_q(todo_filter)).annotate(**{ORDER_MISSING: order_missing})
+
+
+def ordering(columns: list[Column], backwards: bool) -> list[str]:
+    """The ORM's order_by keys for `columns`, reversed when `backwards`."""
+    keys = []
+    for column in columns:
+        if column.nullable:
+            keys.append(f"-{ORDER_MISSING}" if backwards else ORDER_MISSING)
+        descending = column.descending != backwards
+        keys.append(f"-{column.name}" if descending else column.name)
+    return keys
 
 
 async def rows(
@@ -19,7 +52,7 @@ async def rows(
     from_end: bool,
     limit: int,
 ) -> list[Todo]:
-    """A listing.RowReader."""
+    """listing.read_rows, through the ORM."""
     query = sortable(todo_filter)
     if after is not None:
         query = query.filter(beyond_cursor(columns, after, backwards=False))

@@ -10,6 +10,7 @@ failure is reported as the plain path reports it.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import logging
 from collections.abc import Collection
@@ -24,53 +25,41 @@ from graphql import (
     is_non_null_type,
     located_error,
     parse,
-    specified_rules,
 )
-from strawberry.schema import Schema
-from strawberry.schema.schema import validate_document
+from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
-from strawberry.types.arguments import convert_arguments
 from strawberry.types.graphql import OperationType as StrawberryOperationType
 
-import settings
 from graph.errors import finish_errors
+from graph.fast import internals
+from graph.fast.plans import Pending, Plan, Planner, RootField, Unplannable
 from graph.limits import DocumentLimits, check
-from graph.plans import Pending, Plan, Planner, RootField, Unplannable
 
 logger = logging.getLogger(__name__)
 
-# Plans by (document text, operation name); None for a document the plain path always serves.
-# Bounded as the parser and validation caches are: cleared when full.
+# Plans kept, by (document text, operation name), as many as the parser and validation caches.
 PLANS_KEPT = 1_000
 
 
 class FastPath:
-    def __init__(self, schema: Schema, limits: DocumentLimits) -> None:
+    def __init__(self, schema: BaseSchema, limits: DocumentLimits, hide_suggestions: bool) -> None:
         self.schema = schema
+        self.core_schema = internals.core_schema(schema)
         self.limits = limits
-        self.plans: dict[tuple[str, str | None], Plan | None] = {}
-
-    def plan(self, query: str, operation_name: str | None) -> Plan | None:
-        key = (query, operation_name)
-        try:
-            return self.plans[key]
-        except KeyError:
-            pass
-        if len(self.plans) >= PLANS_KEPT:
-            self.plans.clear()
-        plan = self.plans[key] = self._compile(query, operation_name)
-        return plan
+        self.hide_suggestions = hide_suggestions
+        # A plan, or None for a document the plain path always serves.
+        self.plan = functools.lru_cache(maxsize=PLANS_KEPT)(self._compile)
 
     def _compile(self, query: str, operation_name: str | None) -> Plan | None:
         """A plan for a document the plain path would accept and execute, or None."""
         try:
-            document = parse(query, max_tokens=settings.MAX_QUERY_TOKENS)
+            document = parse(query, max_tokens=self.limits.max_tokens)
         except GraphQLError:
             return None
         if not self._acceptable(document):
             return None
         try:
-            return Planner(self.schema._schema).plan(document, operation_name)
+            return Planner(self.core_schema).plan(document, operation_name)
         except Unplannable as reason:
             logger.debug("no plan for %r: %s", operation_name, reason)
             return None
@@ -80,9 +69,9 @@ class FastPath:
             return None
 
     def _acceptable(self, document: DocumentNode) -> bool:
-        if validate_document(self.schema._schema, document, tuple(specified_rules)):
+        if check(self.core_schema, document, self.limits):
             return False
-        return not any(True for _ in check(document, self.limits))
+        return not internals.validation_errors(self.schema, document)
 
     async def execute(
         self,
@@ -104,7 +93,7 @@ class FastPath:
         if plan.operation.operation.value not in {kind.value for kind in allowed}:
             return None  # the plain path refuses it
         coerced = get_variable_values(
-            self.schema._schema, plan.operation.variable_definitions or (), variables or {}
+            self.core_schema, plan.operation.variable_definitions or (), variables or {}
         )
         if isinstance(coerced, list):  # the plain path reports the variables' errors
             return None
@@ -123,12 +112,7 @@ class FastPath:
         if root.field is None or root.strawberry_field is None:
             return {}
         raw = get_argument_values(root.field, root.node, variables)
-        return convert_arguments(
-            raw,
-            root.strawberry_field.arguments,
-            scalar_registry=self.schema.schema_converter.scalar_registry,
-            config=self.schema.config,
-        )
+        return internals.arguments(self.schema, root.strawberry_field, raw)
 
     async def _read(self, plan: Plan, calls: list[tuple[RootField, dict[str, Any]]]) -> Any:
         data: dict[str, Any] = {}
@@ -161,7 +145,7 @@ class FastPath:
                 _close(pending)
         except Exception as error:  # the change may be made: reported here, as graphql-core would
             located = located_error(error, [root.node], [root.key])
-            errors = finish_errors([located])
+            errors = finish_errors([located], self.hide_suggestions)
             data = None if is_non_null_type(root.field.type) else {root.key: None}
             return ExecutionResult(data=data, errors=errors)
         return ExecutionResult(data={root.key: completed}, errors=None)

@@ -1,5 +1,5 @@
 """Execution plans: a document compiled once into closures that turn resolver results into response
-data directly, for the documents that use only what the plans understand (graph/fast.py).
+data directly, for the documents that use only what the plans understand (graph/fast/path.py).
 
 A plan is made only for a valid document within the limits, one operation, no directives, and
 fields that either read an attribute or call a resolver taking nothing but the parent object
@@ -36,10 +36,9 @@ from graphql import (
 )
 from graphql.language import Visitor
 from strawberry import relay
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
-DEFINITION = GraphQLCoreConverter.DEFINITION_BACKREF
+from graph.fast import internals
 
 
 class Unplannable(Exception):
@@ -263,32 +262,29 @@ def _getter(
         raise Unplannable(f"{object_type.name}.{name} takes more than its object")
     if resolver.parent_parameter or not resolver.self_parameter:
         raise Unplannable(f"{object_type.name}.{name} takes more than its object")
-    function: Getter = resolver.wrapped_func  # type: ignore[assignment]
+    function = internals.resolver_function(field)
+    assert function is not None
     return function, inspect.iscoroutinefunction(function)
 
 
 def _relay_id(type_name: str, origin: type[relay.Node]) -> Getter:
     """Strawberry's relay `id` resolver (GlobalID of the type name and node ID), as a getter."""
-    overridden = (
-        origin.resolve_id.__func__ is not relay.Node.resolve_id.__func__  # type: ignore[attr-defined]
-        or origin.resolve_typename.__func__ is not relay.Node.resolve_typename.__func__  # type: ignore[attr-defined]
-    )
-    if overridden:
+    if internals.resolves_its_own_id(origin):
         raise Unplannable(f"{type_name} resolves its own ID")
     attribute = origin.resolve_id_attr()
-    return lambda source: relay.to_base64(type_name, str(getattr(source, attribute)))
+    return lambda source: internals.global_id(type_name, str(getattr(source, attribute)))
 
 
 def _strawberry_field(field: GraphQLField) -> StrawberryField:
-    definition = (field.extensions or {}).get(DEFINITION)
-    if not isinstance(definition, StrawberryField):
+    definition = internals.field_definition(field)
+    if definition is None:
         raise Unplannable("a field Strawberry did not define")
     return definition
 
 
 def _strawberry_type(object_type: GraphQLNamedType) -> Any:
-    definition = (object_type.extensions or {}).get(DEFINITION)
-    if definition is None or getattr(definition, "origin", None) is None:
+    definition = internals.type_definition(object_type)
+    if definition is None:
         raise Unplannable(f"{object_type.name} is not a Strawberry type")
     return definition
 
