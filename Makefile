@@ -48,10 +48,12 @@ migrations: install ## write migrations for both databases from the models: make
 schema: install ## write schema.graphql from the code
 	$(BIN)/python -m graph > schema.graphql
 
-lint: install ## ruff (lint and format), mypy, hadolint, and docker-compose.yml's validity
+lint: install ## ruff (lint and format), mypy, the import layers, module sizes, hadolint, Compose
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache
+	scripts/module-sizes.sh
 	$(HADOLINT) Dockerfile
 	@# Compose needs a Docker client with the compose plugin; CI always has it (the harness).
 	@if [ "$$CI" = true ] || docker compose version >/dev/null 2>&1; then \

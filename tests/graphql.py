@@ -40,6 +40,17 @@ mutation Delete($id: ID!, $expectedVersion: Int) {{
   }}
 }}"""
 
+SET_COMPLETED = """
+mutation Set($completed: Boolean!, $filter: TodoFilter) {
+  setTodosCompleted(completed: $completed, filter: $filter) {
+    affectedCount todos { id completed version }
+  }
+}"""
+
+DELETE_MATCHING = """
+mutation Clear($filter: TodoFilter) { deleteTodos(filter: $filter) { affectedCount deletedIds } }
+"""
+
 GET = f"query Get($id: ID!) {{ todo(id: $id) {{ {TODO_FIELDS} }} }}"
 
 LIST = f"""

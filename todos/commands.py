@@ -96,9 +96,17 @@ async def create(title: str, completed: bool = False, order: int | None = None) 
     return await write(work, transaction=False)
 
 
-async def _locked(pk: int, connection: BaseDBAsyncClient) -> Todo | None:
-    """The todo `pk`, locked until the commit (on MySQL; SQLite runs one transaction at a time)."""
-    return await Todo.filter(id=pk).using_db(connection).select_for_update().first()
+async def _locked(
+    pk: int, expected_version: int | None, connection: BaseDBAsyncClient
+) -> Todo | NotFound | VersionConflict:
+    """The todo `pk`, locked until the commit (on MySQL; SQLite runs one transaction at a time),
+    if it is still at `expected_version` (any version when that is None)."""
+    todo = await Todo.filter(id=pk).using_db(connection).select_for_update().first()
+    if todo is None:
+        return NotFound()
+    if expected_version is not None and todo.version != expected_version:
+        return VersionConflict(todo)
+    return todo
 
 
 async def update(
@@ -110,11 +118,9 @@ async def update(
         return values
 
     async def work(connection: BaseDBAsyncClient) -> Todo | NotFound | VersionConflict:
-        todo = await _locked(pk, connection)
-        if todo is None:
-            return NotFound()
-        if expected_version is not None and todo.version != expected_version:
-            return VersionConflict(todo)
+        todo = await _locked(pk, expected_version, connection)
+        if not isinstance(todo, Todo):
+            return todo
         changed_at = now()
         # The last statement: the log's head, which it locks (through its event), is held
         # only until the commit that follows.
@@ -136,11 +142,9 @@ async def delete(pk: int, expected_version: int | None = None) -> int | NotFound
     """Delete one todo; returns its primary key."""
 
     async def work(connection: BaseDBAsyncClient) -> int | NotFound | VersionConflict:
-        current = await _locked(pk, connection)
-        if current is None:
-            return NotFound()
-        if expected_version is not None and current.version != expected_version:
-            return VersionConflict(current)
+        current = await _locked(pk, expected_version, connection)
+        if not isinstance(current, Todo):
+            return current
         await Todo.filter(id=pk).using_db(connection).delete()
         return pk
 

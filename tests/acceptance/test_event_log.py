@@ -122,18 +122,25 @@ async def test_a_replay_from_a_cursor_equals_the_live_stream(service_url: str) -
     assert [e["id"] for e in live.events[:5]] == ids
 
 
+async def refusal(url: str, cursor: str) -> str:
+    """The error code a subscription after `cursor` is refused with."""
+    transport = WebsocketsTransport(
+        url=url.replace("http", "ws", 1) + "/graphql", subprotocols=[PROTOCOLS[0]]
+    )
+    async with Client(transport=transport) as session:
+        request = GraphQLRequest(SUBSCRIBE, variable_values={"after": cursor})
+        with pytest.raises(TransportQueryError) as raised:
+            async for _ in session.subscribe(request):
+                pass
+    assert raised.value.errors is not None
+    code: str = raised.value.errors[0]["extensions"]["code"]
+    return code
+
+
 async def test_cursors_are_checked(service_url: str) -> None:
     never = base64.urlsafe_b64encode(b"TodoEvent:999999999999").decode()
-    url = service_url.replace("http", "ws", 1) + "/graphql"
-    for cursor, code in (("not a cursor", "BAD_USER_INPUT"), (never, "CURSOR_EXPIRED")):
-        transport = WebsocketsTransport(url=url, subprotocols=[PROTOCOLS[0]])
-        async with Client(transport=transport) as session:
-            request = GraphQLRequest(SUBSCRIBE, variable_values={"after": cursor})
-            with pytest.raises(TransportQueryError) as raised:
-                async for _ in session.subscribe(request):
-                    pass
-        assert raised.value.errors is not None
-        assert raised.value.errors[0]["extensions"]["code"] == code
+    assert await refusal(service_url, "not a cursor") == "BAD_USER_INPUT"
+    assert await refusal(service_url, never) == "CURSOR_EXPIRED"
 
 
 @pytest.fixture
@@ -210,12 +217,4 @@ async def test_events_past_retention_are_deleted_and_their_cursors_expire(
 ) -> None:
     old = await a_cursor(short_retention.url)
     await asyncio.sleep(2.5)  # retention runs every quarter of it (at least every 0.5 s)
-    url = short_retention.url.replace("http", "ws", 1) + "/graphql"
-    transport = WebsocketsTransport(url=url, subprotocols=[PROTOCOLS[0]])
-    async with Client(transport=transport) as session:
-        request = GraphQLRequest(SUBSCRIBE, variable_values={"after": old})
-        with pytest.raises(TransportQueryError) as raised:
-            async for _ in session.subscribe(request):
-                pass
-    assert raised.value.errors is not None
-    assert raised.value.errors[0]["extensions"]["code"] == "CURSOR_EXPIRED"
+    assert await refusal(short_retention.url, old) == "CURSOR_EXPIRED"

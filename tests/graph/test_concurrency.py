@@ -9,20 +9,10 @@ from collections import Counter
 from typing import Any
 
 from tests.graph.conftest import Events
-from tests.graphql import DELETE, UPDATE, GraphQLClient
+from tests.graphql import DELETE, DELETE_MATCHING, SET_COMPLETED, UPDATE, GraphQLClient
 
 ROUNDS = 15
 TODOS_PER_ROUND = 6
-
-SET_COMPLETED = """
-mutation Set($completed: Boolean!, $filter: TodoFilter) {
-  setTodosCompleted(completed: $completed, filter: $filter) {
-    affectedCount todos { id completed version }
-  }
-}"""
-DELETE_MATCHING = """
-mutation Clear($filter: TodoFilter) { deleteTodos(filter: $filter) { affectedCount deletedIds } }
-"""
 
 
 async def no_errors(client: GraphQLClient, query: str, **variables: Any) -> dict[str, Any]:

@@ -9,17 +9,16 @@ from typing import Any
 import pytest
 
 from graph.ids import todo_global_id
-from tests.graphql import CREATE, DELETE, GET, LIST, UPDATE, GraphQLClient
-
-BULK_SET = """
-mutation Set($completed: Boolean!, $filter: TodoFilter) {
-  setTodosCompleted(completed: $completed, filter: $filter) {
-    affectedCount todos { id completed version }
-  }
-}"""
-BULK_DELETE = """
-mutation Clear($filter: TodoFilter) { deleteTodos(filter: $filter) { affectedCount deletedIds } }
-"""
+from tests.graphql import (
+    CREATE,
+    DELETE,
+    DELETE_MATCHING,
+    GET,
+    LIST,
+    SET_COMPLETED,
+    UPDATE,
+    GraphQLClient,
+)
 
 
 async def titles(client: GraphQLClient) -> list[str]:
@@ -67,7 +66,7 @@ async def test_delete_one_removes_it(client: GraphQLClient) -> None:
 
 async def test_delete_all_empties_the_list(client: GraphQLClient) -> None:
     created = [await client.create(f"todo {n}") for n in range(3)]
-    result = (await client.data(BULK_DELETE))["deleteTodos"]
+    result = (await client.data(DELETE_MATCHING))["deleteTodos"]
     assert result["affectedCount"] == 3
     assert sorted(result["deletedIds"]) == sorted(todo["id"] for todo in created)
     assert await titles(client) == []
@@ -190,7 +189,7 @@ async def test_concurrent_updates_never_lose_a_version(client: GraphQLClient) ->
 async def test_set_completed_touches_only_todos_that_differ(client: GraphQLClient) -> None:
     done = await client.create("done", completed=True)
     open_ = [await client.create(f"open {n}") for n in range(2)]
-    result = (await client.data(BULK_SET, completed=True))["setTodosCompleted"]
+    result = (await client.data(SET_COMPLETED, completed=True))["setTodosCompleted"]
     assert result["affectedCount"] == 2
     assert [todo["id"] for todo in result["todos"]] == [todo["id"] for todo in open_]
     assert {todo["version"] for todo in result["todos"]} == {2}
@@ -200,21 +199,21 @@ async def test_set_completed_touches_only_todos_that_differ(client: GraphQLClien
 async def test_set_completed_with_a_filter(client: GraphQLClient) -> None:
     milk = await client.create("Buy milk")
     await client.create("Walk the dog")
-    result = await client.data(BULK_SET, completed=True, filter={"titleContains": "MILK"})
+    result = await client.data(SET_COMPLETED, completed=True, filter={"titleContains": "MILK"})
     assert [todo["id"] for todo in result["setTodosCompleted"]["todos"]] == [milk["id"]]
 
 
 async def test_delete_todos_clears_completed(client: GraphQLClient) -> None:
     await client.create("done", completed=True)
     active = await client.create("active")
-    result = (await client.data(BULK_DELETE, filter={"completed": True}))["deleteTodos"]
+    result = (await client.data(DELETE_MATCHING, filter={"completed": True}))["deleteTodos"]
     assert result["affectedCount"] == 1
     assert await titles(client) == [active["title"]]
 
 
 @pytest.mark.parametrize(
     ("mutation", "variables"),
-    [(BULK_SET, {"completed": True}), (BULK_DELETE, {})],
+    [(SET_COMPLETED, {"completed": True}), (DELETE_MATCHING, {})],
     ids=["setTodosCompleted", "deleteTodos"],
 )
 async def test_a_bulk_filter_that_is_not_text_is_bad_user_input_and_changes_nothing(

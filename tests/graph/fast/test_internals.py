@@ -4,6 +4,7 @@ new schema extension changes it, these fail, before the fast path answers differ
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 import strawberry
@@ -29,7 +30,7 @@ MIRRORED = [
 ]
 
 
-def names(extensions: list[Any]) -> list[str]:
+def names(extensions: Sequence[Any]) -> list[str]:
     made = [e.func if isinstance(e, functools.partial) else e for e in extensions]
     return [e.__name__ for e in made]
 
@@ -52,7 +53,9 @@ def test_the_definitions_behind_the_core_schema() -> None:
     assert todos.base_resolver is not None
     todo_type = core.get_type("Todo")
     assert isinstance(todo_type, GraphQLObjectType)
-    assert internals.type_definition(todo_type).origin is Todo
+    definition = internals.type_definition(todo_type)
+    assert definition is not None
+    assert definition.origin is Todo
     title = internals.field_definition(todo_type.fields["title"])
     assert title is not None
     assert internals.resolver_function(title) is None  # an attribute, read as such
