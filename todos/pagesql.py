@@ -1,8 +1,8 @@
 """The SQL of a page of todos, written once per shape (which filters, which sort, which cursor
 values are null) and reused with new values: building it through the ORM each time costs more
 than running it. It asks for what Tortoise's query for the same page asks for, sorting on the
-indexed virtual column where Tortoise computes the same key (todos/ormpages.py keeps that road as
-the reference; tests/todos/test_pagesql.py compares the two)."""
+indexed virtual column where Tortoise computes the same key (tests/todos/ormpages.py keeps that
+road as the reference; tests/todos/test_pagesql.py compares the two)."""
 
 from __future__ import annotations
 
