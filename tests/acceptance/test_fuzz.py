@@ -27,22 +27,20 @@ from schemathesis.specs.graphql import scalars
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.acceptance.conftest import Server, running_server
-from tests.acceptance.fuzzing import (
+from tests.acceptance.fuzzing.answers import problems_in
+from tests.acceptance.fuzzing.budget import (
     DOCUMENT_CASES,
     DOCUMENT_SECONDS,
     MALFORMED_CASES,
     MALFORMED_SECONDS,
     SCHEMATHESIS_EXAMPLES,
     WEBSOCKET_SESSIONS,
-    Creates,
-    MalformedRequests,
-    Tally,
-    document_request,
-    global_id,
-    problems_in,
-    run_requests,
-    run_websockets,
 )
+from tests.acceptance.fuzzing.corpus import global_id
+from tests.acceptance.fuzzing.malformed import MalformedRequests
+from tests.acceptance.fuzzing.mutated import Creates, document_request
+from tests.acceptance.fuzzing.sending import Tally, run_requests
+from tests.acceptance.fuzzing.websocket_junk import run_websockets
 from tests.databases import database_url
 
 pytestmark = [pytest.mark.acceptance, pytest.mark.native]

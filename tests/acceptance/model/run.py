@@ -22,7 +22,8 @@ from typing import Any
 import httpx
 
 from tests.acceptance.conftest import LocalRedis, running_server
-from tests.acceptance.model.clients import CREATE, Client
+from tests.acceptance.model.clients import Client
+from tests.acceptance.model.documents import CREATE
 from tests.acceptance.model.invariants import Checker
 from tests.acceptance.model.records import Ack, Event, History, State
 from tests.acceptance.model.subscribers import PROTOCOLS, Subscriber
