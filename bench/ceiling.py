@@ -2,9 +2,8 @@
 nothing in between. Same driver (aiomysql, pooled as Tortoise pools it), the same SQL text the
 service sends (captured from MariaDB's general log), the same JSON bytes in the response.
 
-Run as the service runs: `uvicorn bench.ceiling:app --workers N --no-access-log --log-level warning`
-from the repository root, with the service's DATABASE_URL (mysql://...). Each route takes the
-same POST body as /graphql (the GraphQL document and its variables) and reads only the variables.
+Run as the service runs (`uvicorn bench.ceiling:app`, from the repository root, with its
+DATABASE_URL=mysql://...). Each route takes the POST body of /graphql and reads its variables.
 """
 
 from __future__ import annotations
@@ -51,20 +50,19 @@ UPDATE_SQL = "UPDATE `todo` SET `completed`=%s,`version`=`version`+1,`updated_at
 LOCK_SQL = f"SELECT {COLUMNS} FROM `todo` WHERE `id`=%s LIMIT 1 FOR UPDATE"
 DEFAULT_SORT = [["order", "asc"], ["created_at", "asc"]]
 MAX_PAGE_SIZE = 100
+LIST_FIELDS = ("id", "title", "completed", "order", "version")
 
 
-def _json(data: object, status_code: int = 200) -> Response:
-    # Strawberry's encoding: compact separators, ASCII escapes.
-    return Response(
-        json.dumps(data, separators=(",", ":")), status_code, media_type="application/json"
-    )
+def _json(data: object) -> Response:
+    """Strawberry's encoding: compact separators, ASCII escapes."""
+    return Response(json.dumps(data, separators=(",", ":")), media_type="application/json")
 
 
 def _error(message: str) -> Response:
     return _json({"data": None, "errors": [{"message": message}]})
 
 
-def _global_id(pk: int) -> str:
+def global_id(pk: int) -> str:
     return base64.b64encode(f"Todo:{pk}".encode()).decode()
 
 
@@ -76,56 +74,44 @@ def _pk(global_id: str) -> int | None:
     return int(node_id) if type_name == "Todo" and node_id.isdigit() else None
 
 
-def _fingerprint(completed: bool | None) -> str:
+def fingerprint(completed: bool | None) -> str:
+    """What a cursor is bound to: the filter (completed, no search) and the sort."""
     shape = [completed, "", DEFAULT_SORT]
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
 
 
-def _cursor(fingerprint: str, order: int | None, created_at: datetime, pk: int) -> str:
+def cursor(fingerprint: str, order: int | None, created_at: datetime, pk: int) -> str:
+    """The service's cursor after a todo of that sort key."""
     created = created_at.replace(tzinfo=UTC).isoformat()
     payload = json.dumps({"f": fingerprint, "k": [order, created, pk]}, separators=(",", ":"))
     return base64.urlsafe_b64encode(payload.encode()).decode()
 
 
-def _decode_cursor(cursor: str, fingerprint: str) -> tuple[int, datetime, int] | None:
+def _decode_cursor(text: str, expected: str) -> tuple[int, datetime, int] | None:
     """The keyset of a cursor after an ordered todo (the bench pages only through those)."""
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
+        payload = json.loads(base64.urlsafe_b64decode(text.encode("ascii")))
         order, created, pk = payload["k"]
-        if payload["f"] != fingerprint:
-            return None
         # Naive UTC, as the driver writes it into the SQL.
         created_at = datetime.fromisoformat(created).astimezone(UTC).replace(tzinfo=None)
+        ok = payload["f"] == expected and isinstance(pk, int) and isinstance(order, int)
     except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
         return None
-    if not isinstance(pk, int) or not isinstance(order, int):
-        return None
-    return order, created_at, pk
+    return (order, created_at, pk) if ok else None
 
 
 def _todo(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    todo: dict[str, Any] = {}
-    for field in fields:
-        if field == "id":
-            todo["id"] = _global_id(row["id"])
-        elif field == "completed":
-            todo["completed"] = bool(row["completed"])
-        else:
-            todo[field] = row[field]
+    todo = {field: row[field] for field in fields}  # in this order, as the service answers
+    if "id" in todo:
+        todo["id"] = global_id(row["id"])
+    if "completed" in todo:
+        todo["completed"] = bool(row["completed"])
     return todo
 
 
 async def _variables(request: Request) -> dict[str, Any]:
-    body = json.loads(await request.body())
-    variables: dict[str, Any] = body.get("variables") or {}
+    variables: dict[str, Any] = json.loads(await request.body()).get("variables") or {}
     return variables
-
-
-def _pool(request: Request) -> Any:
-    return request.app.state.pool
-
-
-LIST_FIELDS = ("id", "title", "completed", "order", "version")
 
 
 async def todos(request: Request) -> Response:
@@ -134,7 +120,7 @@ async def todos(request: Request) -> Response:
     first = variables.get("first")
     size = min(50 if first is None else first, MAX_PAGE_SIZE)
     completed = variables.get("completed")
-    fingerprint = _fingerprint(completed)
+    bound_to = fingerprint(completed)
     conditions: list[str] = []
     parameters: list[Any] = []
     if completed is not None:
@@ -142,7 +128,7 @@ async def todos(request: Request) -> Response:
         parameters.append(completed)
     after = variables.get("after")
     if after is not None:
-        decoded = _decode_cursor(after, fingerprint)
+        decoded = _decode_cursor(after, bound_to)
         if decoded is None:
             return _error("Invalid cursor.")
         order, created_at, pk = decoded
@@ -150,15 +136,15 @@ async def todos(request: Request) -> Response:
         parameters += [order, order, created_at, created_at, pk]
     where = " WHERE " + " AND ".join(conditions) if conditions else ""
     async with (
-        _pool(request).acquire() as connection,
-        connection.cursor(aiomysql.DictCursor) as cursor,
+        request.app.state.pool.acquire() as connection,
+        connection.cursor(aiomysql.DictCursor) as sql,
     ):
-        await cursor.execute(LIST_SQL.format(where=where), [*parameters, size + 1])
-        rows = await cursor.fetchall()
+        await sql.execute(LIST_SQL.format(where=where), [*parameters, size + 1])
+        rows = await sql.fetchall()
     more = len(rows) > size
     rows = rows[:size]
     end = rows[-1] if rows else None
-    end_cursor = _cursor(fingerprint, end["order"], end["created_at"], end["id"]) if end else None
+    end_cursor = cursor(bound_to, end["order"], end["created_at"], end["id"]) if end else None
     nodes = [_todo(row, LIST_FIELDS) for row in rows]
     page_info = {"hasNextPage": more, "endCursor": end_cursor}
     return _json({"data": {"todos": {"nodes": nodes, "pageInfo": page_info}}})
@@ -167,18 +153,13 @@ async def todos(request: Request) -> Response:
 async def stats(request: Request) -> Response:
     """todoStats { total completed active }"""
     await _variables(request)
-    async with _pool(request).acquire() as connection, connection.cursor() as cursor:
-        await cursor.execute(STATS_SQL)
-        groups = await cursor.fetchall()
+    async with request.app.state.pool.acquire() as connection, connection.cursor() as sql:
+        await sql.execute(STATS_SQL)
+        groups = await sql.fetchall()
     total = sum(n for _, n in groups)
     completed = sum(n for done, n in groups if done)
-    return _json(
-        {
-            "data": {
-                "todoStats": {"total": total, "completed": completed, "active": total - completed}
-            }
-        }
-    )
+    counts = {"total": total, "completed": completed, "active": total - completed}
+    return _json({"data": {"todoStats": counts}})
 
 
 async def create(request: Request) -> Response:
@@ -189,11 +170,11 @@ async def create(request: Request) -> Response:
         return _error("Invalid title.")
     order = variables.get("order")
     created_at = datetime.now(UTC).replace(tzinfo=None)
-    async with _pool(request).acquire() as connection, connection.cursor() as cursor:
+    async with request.app.state.pool.acquire() as connection, connection.cursor() as sql:
         values = [title, False, order, 1, created_at, created_at, search_key(title)]
-        await cursor.execute(INSERT_SQL, values)
-        pk = cursor.lastrowid
-    todo = {"__typename": "Todo", "id": _global_id(pk), "title": title, "completed": False}
+        await sql.execute(INSERT_SQL, values)
+        pk = sql.lastrowid
+    todo = {"__typename": "Todo", "id": global_id(pk), "title": title, "completed": False}
     todo |= {"order": order, "version": 1}
     return _json({"data": {"createTodo": todo}})
 
@@ -204,15 +185,15 @@ async def update(request: Request) -> Response:
     pk = _pk(variables["id"])
     if pk is None:
         return _error("Not found.")
-    async with _pool(request).acquire() as connection:
+    async with request.app.state.pool.acquire() as connection:
         await connection.begin()
         try:
-            async with connection.cursor(aiomysql.DictCursor) as cursor:
-                await cursor.execute(LOCK_SQL, [pk])
-                row = await cursor.fetchone()
+            async with connection.cursor(aiomysql.DictCursor) as sql:
+                await sql.execute(LOCK_SQL, [pk])
+                row = await sql.fetchone()
                 if row is not None:
                     now = datetime.now(UTC).replace(tzinfo=None)
-                    await cursor.execute(UPDATE_SQL, [variables["completed"], now, pk])
+                    await sql.execute(UPDATE_SQL, [variables["completed"], now, pk])
                     row |= {"completed": variables["completed"], "version": row["version"] + 1}
             await connection.commit()
         except BaseException:
@@ -225,8 +206,8 @@ async def update(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    async with _pool(request).acquire() as connection, connection.cursor() as cursor:
-        await cursor.execute("SELECT 1")
+    async with request.app.state.pool.acquire() as connection, connection.cursor() as sql:
+        await sql.execute("SELECT 1")
     return _json({"status": "ok"})
 
 
@@ -237,39 +218,23 @@ def _connect_arguments(url: str) -> dict[str, Any]:
     if parts.scheme != "mysql":
         raise SystemExit(f"ceiling: DATABASE_URL must be mysql://..., not {url!r}")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    return {
-        "host": parts.hostname or "127.0.0.1",
-        "port": parts.port or 3306,
-        "user": unquote(parts.username or ""),
-        "password": unquote(parts.password or ""),
-        "db": parts.path.lstrip("/"),
-        "charset": query.get("charset", "utf8mb4"),
-        "autocommit": True,
-        "minsize": int(query.get("minsize", 1)),
-        "maxsize": int(query["maxsize"]),
-        "sql_mode": "STRICT_TRANS_TABLES",
-        "init_command": database.MYSQL_SESSION_SETUP,
-    }
+    return dict(
+        host=parts.hostname or "127.0.0.1", port=parts.port or 3306, db=parts.path.lstrip("/"),
+        user=unquote(parts.username or ""), password=unquote(parts.password or ""),
+        charset=query.get("charset", "utf8mb4"), autocommit=True, sql_mode="STRICT_TRANS_TABLES",
+        minsize=int(query.get("minsize", 1)), maxsize=int(query["maxsize"]),
+        init_command=database.MYSQL_SESSION_SETUP,
+    )  # fmt: skip
 
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    pool = await aiomysql.create_pool(**_connect_arguments(os.environ["DATABASE_URL"]))
-    app.state.pool = pool
-    try:
+    async with aiomysql.create_pool(**_connect_arguments(os.environ["DATABASE_URL"])) as pool:
+        app.state.pool = pool
         yield
-    finally:
-        pool.close()
-        await pool.wait_closed()
 
 
-app = Starlette(
-    routes=[
-        Route("/health", health),
-        Route("/todos", todos, methods=["POST"]),
-        Route("/stats", stats, methods=["POST"]),
-        Route("/create", create, methods=["POST"]),
-        Route("/update", update, methods=["POST"]),
-    ],
-    lifespan=lifespan,
-)
+ROUTES = [
+    Route(f"/{route.__name__}", route, methods=["POST"]) for route in (todos, stats, create, update)
+]
+app = Starlette(routes=[Route("/health", health), *ROUTES], lifespan=lifespan)

@@ -1,233 +1,239 @@
-"""Load and counting: wrk runs, single requests, MariaDB's statement counters and general log."""
+"""What the bench measures with: wrk, sequential requests, the private MariaDB
+(scripts/mysql-server.sh) with its counters and general log, and /proc."""
 
 from __future__ import annotations
 
-import http.client
 import json
+import os
 import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import unquote, urlsplit
 
+import httpx
 import pymysql  # type: ignore[import-untyped]
 
-from bench.servers import BenchError
+from bench.scenarios import TODOS, todo_row
 
-LUA = Path(__file__).resolve().parent / "post.lua"
-# The statement counters read around each run: Questions (every statement a client sent), and the
-# kinds the service sends, to say which statements a request costs.
-COUNTERS = ("Questions", "Com_select", "Com_insert", "Com_update", "Com_delete", "Com_begin",
-            "Com_commit", "Com_rollback", "Com_set_option")  # fmt: skip
-
-
-def wrk_version() -> str:
-    path = shutil.which("wrk")
-    if path is None:
-        return ""
-    result = subprocess.run([path, "--version"], capture_output=True, text=True, check=False)
-    first = (result.stdout or result.stderr).splitlines()
-    return first[0].split(" Copyright")[0].strip() if first else "wrk"
+ROOT = Path(__file__).resolve().parent.parent
+TICKS = os.sysconf("SC_CLK_TCK")
+COLUMNS = ("id", "title", "search_key", "completed", "order", "version", "created_at", "updated_at")
+INSERT = f"INSERT INTO `todo` (`{'`,`'.join(COLUMNS)}`) VALUES ({','.join(['%s'] * len(COLUMNS))})"
+_LITERAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|(?<![\w`])-?\d+(?:\.\d+)?")
+_COLUMNS = re.compile(r"^(SELECT |INSERT INTO \S+ \()(.*?)( FROM |\) VALUES)")
 
 
-@dataclass(frozen=True)
-class WrkResult:
+class BenchError(Exception):
+    """Something the bench needs did not work; the message says what."""
+
+
+class Run(NamedTuple):
+    """One wrk run."""
+
     requests: int
     seconds: float
     errors: int  # connect, read, write, non-2xx and timeouts
     p50_ms: float
     p99_ms: float
-    raw: dict[str, Any]
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
-def run_wrk(url: str, bodies: tuple[str, ...], seconds: float, connections: int) -> WrkResult:
-    """One fixed-time wrk run, one thread, posting the bodies in turn."""
+def ensure_wrk() -> None:
+    """Debian's wrk, installed when missing and the bench runs as root (as MariaDB is)."""
+    if shutil.which("wrk") is not None:
+        return
+    if os.geteuid() != 0:
+        raise BenchError("wrk is missing: install Debian's wrk (apt-get install wrk)")
+    print("bench: installing Debian's wrk", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["update"], ["-o", "DPkg::Lock::Timeout=600", "install", "-y", "wrk"]):
+        subprocess.run(["apt-get", "-qq", *command], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def wrk(url: str, bodies: tuple[str, ...], seconds: float, connections: int) -> Run:
+    """A fixed-time wrk run, one thread, posting the bodies in turn (bench/post.lua)."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as file:
         file.write("\n".join(bodies) + "\n")
         file.flush()
-        command = [
-            "wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s",
-            "-s", str(LUA), url, "--", file.name,
-        ]  # fmt: skip
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        try:
-            out, err = process.communicate(timeout=seconds + 60)
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
-    lines = [line for line in out.decode().splitlines() if line.startswith("BENCH ")]
-    if process.returncode != 0 or not lines:
-        raise BenchError(f"wrk failed ({process.returncode}): {err.decode().strip()}")
-    raw = json.loads(lines[-1][len("BENCH ") :])
+        command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
+        command += ["-s", str(ROOT / "bench" / "post.lua"), url, "--", file.name]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
+    if result.returncode != 0 or not lines:
+        raise BenchError(f"wrk failed ({result.returncode}): {result.stderr.strip()}")
+    raw = json.loads(lines[-1].removeprefix("BENCH "))
     errors = sum(raw[key] for key in raw if key.endswith("_errors")) + raw["timeouts"]
-    return WrkResult(
-        requests=raw["requests"],
-        seconds=raw["duration_us"] / 1e6,
-        errors=errors,
-        p50_ms=raw["p50_us"] / 1000,
-        p99_ms=raw["p99_us"] / 1000,
-        raw=raw,
-    )
+    seconds = raw["duration_us"] / 1e6
+    return Run(raw["requests"], seconds, errors, raw["p50_us"] / 1000, raw["p99_us"] / 1000)
 
 
-class Client:
-    """Sequential requests over one keep-alive connection."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.path = parts.path or "/"
-        self.connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=60)
-
-    def post(self, body: str) -> tuple[int, bytes]:
-        headers = {"Content-Type": "application/json"}
-        self.connection.request("POST", self.path, body.encode(), headers)
-        response = self.connection.getresponse()
-        return response.status, response.read()
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def post_json(url: str, body: str) -> dict[str, Any]:
-    client = Client(url)
+def answer(client: httpx.Client, url: str, body: str, what: str) -> bytes:
+    """The answer to a POST: a 200 with data and no errors, a Todo where a union answers."""
+    response = client.post(url, content=body, headers={"Content-Type": "application/json"})
     try:
-        status, content = client.post(body)
+        data = response.json()
+        values = data["data"].values()
+        ok = not data.get("errors") and all(v.get("__typename", "Todo") == "Todo" for v in values)
+    except (ValueError, KeyError, AttributeError, TypeError):
+        ok = False
+    if response.status_code != 200 or not ok:
+        raise BenchError(f"{what}: HTTP {response.status_code}: {response.content[:400]!r}")
+    return response.content
+
+
+def shape(value: Any) -> Any:
+    """The JSON's structure and types, without its values."""
+    if isinstance(value, dict):
+        return {key: shape(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    return type(value).__name__
+
+
+class MariaDB:
+    """The private MariaDB of scripts/mysql-server.sh in BENCH_MYSQL_DIR on BENCH_MYSQL_PORT."""
+
+    def __init__(self) -> None:
+        self.directory = Path(os.environ.get("BENCH_MYSQL_DIR", ROOT / "build/bench/mysql"))
+        self.port = int(os.environ.get("BENCH_MYSQL_PORT", "33062"))
+        self.started = False  # by the bench: stopped at the end, else only its databases dropped
+        self.databases: list[str] = []
+
+    def script(self, *arguments: str) -> str:
+        """scripts/mysql-server.sh, in its own session (a Ctrl-C reaches only the bench)."""
+        env = {"MYSQL_TEST_DIR": str(self.directory.resolve()), "MYSQL_TEST_PORT": str(self.port)}
+        command = [str(ROOT / "scripts" / "mysql-server.sh"), *arguments]
+        result = subprocess.run(command, cwd=ROOT, env=os.environ | env, capture_output=True,
+                                text=True, start_new_session=True)  # fmt: skip
+        if result.returncode != 0:
+            raise BenchError(f"mysql-server.sh {arguments[0]} failed: {result.stderr.strip()}")
+        return result.stdout.strip()
+
+    def running(self) -> bool:
+        try:
+            os.kill(int((self.directory / "mysqld.pid").read_text()), 0)
+        except (OSError, ValueError):
+            return False
+        return True
+
+    def start(self) -> None:
+        self.started = not self.running()  # so stopped at the end, even if it fails to start
+        self.script("start")
+
+    def create(self, name: str) -> str:
+        """A new empty database, and its URL."""
+        self.databases.append(name)
+        self.script("sql", f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}`")
+        return self.script("url", name)
+
+    def cleanup(self) -> None:
+        if self.started:
+            self.script("stop")
+            print("bench: MariaDB stopped", flush=True)
+        elif self.databases and self.running():
+            self.script("sql", "; ".join(f"DROP DATABASE `{n}`" for n in self.databases))
+            print("bench: its databases dropped (MariaDB was running before it)", flush=True)
+
+
+def connect(url: str, autocommit: bool = True) -> Any:
+    """A pymysql connection to the database of a mysql:// URL."""
+    parts = urlsplit(url)
+    return pymysql.connect(
+        host=parts.hostname, port=parts.port or 3306, user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""), database=parts.path.lstrip("/"),
+        charset="utf8mb4", autocommit=autocommit,
+    )  # fmt: skip
+
+
+def seed(url: str, table: str) -> None:
+    """The todo table of that database emptied and filled with the table's todos at once."""
+    connection = connect(url, autocommit=False)
+    try:
+        with connection.cursor() as sql:
+            sql.execute("TRUNCATE TABLE `todo`")
+            count = TODOS[table]
+            sql.executemany(INSERT, [todo_row(i, table) for i in range(1, count + 1)])
+            sql.execute(f"ALTER TABLE `todo` AUTO_INCREMENT = {count + 1}")
+        connection.commit()
+        with connection.cursor() as sql:
+            sql.execute("ANALYZE TABLE `todo`")
+            sql.fetchall()
     finally:
-        client.close()
-    if status != 200:
-        raise BenchError(f"POST {url}: HTTP {status}: {content[:300]!r}")
-    decoded: dict[str, Any] = json.loads(content)
-    if decoded.get("errors"):
-        raise BenchError(f"POST {url}: {decoded['errors']}")
-    return decoded
-
-
-class Database:
-    """A connection of the bench's own to the MariaDB: counters, the general log, housekeeping.
-    Its own statements are left out of every count."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.connection = pymysql.connect(
-            host=parts.hostname,
-            port=parts.port or 3306,
-            user=parts.username or "",
-            password=parts.password or "",
-            database=parts.path.lstrip("/"),
-            charset="utf8mb4",
-            autocommit=True,
-        )
-        self.thread_id = int(self.scalar("SELECT CONNECTION_ID()"))
-        # What one reading of the counters adds to the counters itself.
-        first = self._read()
-        second = self._read()
-        self.own = {name: second[name] - first[name] for name in COUNTERS}
-
-    def scalar(self, sql: str) -> Any:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)
-            row = cursor.fetchone()
-        return row[0] if row else None
-
-    def execute(self, sql: str) -> None:
-        with self.connection.cursor() as cursor:
-            cursor.execute(sql)
-
-    def _read(self) -> dict[str, int]:
-        names = ",".join(f"'{name}'" for name in COUNTERS)
-        with self.connection.cursor() as cursor:
-            cursor.execute(f"SHOW GLOBAL STATUS WHERE Variable_name IN ({names})")
-            return {name: int(value) for name, value in cursor.fetchall()}
-
-    def running_statements(self) -> int:
-        """Statements MariaDB is running for other clients."""
-        with self.connection.cursor() as cursor:
-            cursor.execute("SHOW GLOBAL STATUS LIKE 'Threads_running'")
-            row = cursor.fetchone()
-        return int(row[1]) - 1  # this one
-
-    def counters(self) -> dict[str, int]:
-        return self._read()
-
-    def delta(self, before: dict[str, int]) -> dict[str, int]:
-        """The statements other clients sent since `before` (this connection's own left out)."""
-        after = self._read()
-        return {name: after[name] - before[name] - self.own[name] for name in COUNTERS}
-
-    # The general log, to compare the SQL of the service and of the ceiling.
-    def general_log(self, path: Path, on: bool) -> None:
-        if on:
-            self.execute(f"SET GLOBAL general_log_file='{path}'")
-            self.execute("SET GLOBAL log_output='FILE'")
-        self.execute(f"SET GLOBAL general_log={int(on)}")
-
-    def close(self) -> None:
-        self.connection.close()
-
-
-def describe(change: dict[str, int], requests: int) -> str:
-    """The statement kinds per request, e.g. "SELECT" or "BEGIN UPDATE SELECT COMMIT"."""
-    names = {"Com_begin": "BEGIN", "Com_select": "SELECT", "Com_insert": "INSERT",
-             "Com_update": "UPDATE", "Com_delete": "DELETE", "Com_commit": "COMMIT",
-             "Com_rollback": "ROLLBACK", "Com_set_option": "SET"}  # fmt: skip
-    parts = []
-    for counter, name in names.items():
-        per_request = change.get(counter, 0) / requests
-        if per_request:
-            parts.append(name if per_request == 1 else f"{per_request:g}x{name}")
-    return " ".join(parts) or "none"
-
-
-_LOG_LINE = re.compile(r"^(?:\d{6}\s+\d{1,2}:\d\d:\d\d)?\s+(\d+)\s(\w+(?: \w+)?)\t(.*)$")
-_STRING = re.compile(r"'(?:[^'\\]|\\.|'')*'")
-_NUMBER = re.compile(r"(?<![\w`])-?\d+(?:\.\d+)?")
-
-
-def logged_statements(path: Path, offset: int, exclude_thread: int) -> list[str]:
-    """The statements in the general log after `offset`, but those of `exclude_thread`."""
-    try:
-        with path.open("rb") as file:
-            file.seek(offset)
-            text = file.read().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        return []
-    statements = []
-    for line in text.splitlines():
-        match = _LOG_LINE.match(line)
-        if match and match.group(2) == "Query" and int(match.group(1)) != exclude_thread:
-            statements.append(match.group(3))
-    return statements
-
-
-_SELECT_LIST = re.compile(r"^SELECT (.*?) FROM ")
+        connection.close()
 
 
 def normalised(statement: str) -> str:
-    """A statement with its literal values replaced by ?, so that two requests compare equal, and
-    its select list sorted (Tortoise lists the columns in a different order in each process)."""
-    statement = _NUMBER.sub("?", _STRING.sub("?", statement))
-    match = _SELECT_LIST.match(statement)
-    if match:
-        columns = ",".join(sorted(match.group(1).split(",")))
-        statement = f"SELECT {columns} FROM {statement[match.end() :]}"
-    return statement
+    """A statement with its literals as ?, its columns sorted (Tortoise's order varies)."""
+    statement = _LITERAL.sub("?", statement)
+    return _COLUMNS.sub(lambda m: m[1] + ",".join(sorted(m[2].split(","))) + m[3], statement, 1)
 
 
-def kinds(statements: list[str]) -> str:
-    """The kinds of a request's statements in order, e.g. "BEGIN UPDATE SELECT COMMIT"."""
-    return " ".join(statement.split(None, 1)[0].upper() for statement in statements) or "none"
+class Statements:
+    """What other connections send MariaDB: its Questions counter, and its general log (with
+    the statements of triggers) as a table."""
+
+    def __init__(self, url: str) -> None:
+        self.connection = connect(url)
+        self.own = self.run("SELECT CONNECTION_ID()")[0][0]
+        self.run("SET GLOBAL log_output = 'TABLE'", "SET GLOBAL general_log = 1")
+        first = self.questions()
+        self.overhead = self.questions() - first  # what a call to questions() adds
+
+    def run(self, *statements: str) -> Any:
+        with self.connection.cursor() as sql:
+            for statement in statements:
+                sql.execute(statement)
+            return sql.fetchall()
+
+    def questions(self) -> int:
+        return int(self.run("SHOW GLOBAL STATUS LIKE 'Questions'")[0][1])
+
+    def logged(self) -> list[str]:
+        """The statements logged since the last call, normalised."""
+        rows = self.run(
+            "SELECT argument FROM mysql.general_log WHERE command_type = 'Query' "
+            f"AND thread_id <> {self.own}"
+        )
+        self.run("TRUNCATE TABLE mysql.general_log")
+        return [normalised(arg if isinstance(arg, str) else arg.decode()) for (arg,) in rows]
+
+    def close(self) -> None:
+        self.run("SET GLOBAL general_log = 0", "TRUNCATE TABLE mysql.general_log")
+        self.connection.close()
 
 
-def log_size(path: Path) -> int:
+def worker_pids(pid: int, workers: int) -> list[int]:
+    """uvicorn's workers: the master itself, or its children started by multiprocessing."""
+    if workers == 1:
+        return [pid]
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children += [int(child) for child in _read(f"{task}/children").split()]
+    return [child for child in children if b"spawn_main" in _read(f"/proc/{child}/cmdline")]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """The user and system CPU time of these processes, from /proc."""
+    total = 0
+    for pid in pids:
+        fields = _read(f"/proc/{pid}/stat").rsplit(b")", 1)[-1].split()
+        total += int(fields[11]) + int(fields[12]) if len(fields) > 12 else 0
+    return total / TICKS
+
+
+def rss_mb(pid: int) -> float:
+    lines = _read(f"/proc/{pid}/status").splitlines()
+    return sum(int(line.split()[1]) for line in lines if line.startswith(b"VmRSS:")) / 1024
+
+
+def _read(path: str) -> bytes:
     try:
-        return path.stat().st_size
-    except FileNotFoundError:
-        return 0
+        return Path(path).read_bytes()
+    except OSError:
+        return b""

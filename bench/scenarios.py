@@ -1,18 +1,22 @@
-"""The bench scenarios: the GraphQL request each sends to the service, the ceiling route that does
-the same work, the table it runs on, and the targets of issue 6 that judge it."""
+"""The bench as data: the todos of its two tables, and its scenarios (what each posts to the
+service, the ceiling route doing the same work, the table, and the targets of issue 6)."""
 
 from __future__ import annotations
 
-import base64
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-SMALL = "small"  # the 100-todo table
-DEEP = "deep"  # the 100,000-todo table
-SMALL_TODOS = 100
-DEEP_TODOS = 100_000
+from bench.ceiling import cursor, fingerprint, global_id
+from todos.search import search_key
+
+SMALL, DEEP = "small", "deep"
+TODOS = {SMALL: 100, DEEP: 100_000}  # the deep table has no null orders, the small one some
 DEEP_POSITION = 99_000
+START = datetime(2026, 1, 1, tzinfo=UTC).replace(tzinfo=None)
+TITLES = ("Walk the dog", "Buy milk and ÉCLAIRS", "Café au lait with Zoë", "Read chapter {i}",
+          "Call the plumber", "Renew the passport 🛂", "Water the plants")  # fmt: skip
 
 # What a TodoMVC screen asks for: the todos' fields, and where the next page starts.
 LIST = (
@@ -20,8 +24,6 @@ LIST = (
     "todos(first: $first, after: $after, filter: {completed: $completed}) { "
     "nodes { id title completed order version } pageInfo { hasNextPage endCursor } } }"
 )
-# The same list with totalCount: only counted (SQL statements), to see what totalCount costs.
-LIST_WITH_COUNT = LIST.replace("pageInfo {", "totalCount pageInfo {")
 STATS = "query Stats { todoStats { total completed active } }"
 CREATE = (
     "mutation Create($title: String!, $order: Int) { "
@@ -33,107 +35,63 @@ UPDATE = (
     "updateTodo(id: $id, input: {completed: $completed}) { "
     "__typename ... on Todo { id completed version } } }"
 )
-# Pages backwards from the end of the deep table to the cursor at DEEP_POSITION.
-BACKWARDS = (
-    "query Back($before: String, $completed: Boolean) { "
-    "todos(last: 100, before: $before, filter: {completed: $completed}) { "
-    "edges { cursor node { id } } pageInfo { startCursor } } }"
-)
+
+
+def todo_row(i: int, table: str) -> tuple[Any, ...]:
+    """Todo `i` (also its id, and its place in the default sort): the values of load.COLUMNS."""
+    title = f"{TITLES[i % len(TITLES)].format(i=i)} #{i}"
+    stamp = START + timedelta(seconds=i, microseconds=(i * 7919) % 1_000_000)  # naive UTC
+    small = table == SMALL
+    order = None if small and i % 20 == 0 else i  # a null order sorts after the others
+    completed = i % 3 == 0 if small else i % 10 == 5
+    return (i, title, search_key(title), completed, order, 1, stamp, stamp)
 
 
 def body(query: str, **variables: Any) -> str:
+    """A GraphQL POST body, which the ceiling's routes take too."""
     return json.dumps({"query": query, "variables": variables}, ensure_ascii=False)
+
+
+def deep_cursor() -> str:
+    """The service's cursor after the todo at DEEP_POSITION of the deep table, filtered."""
+    pk, _, _, _, order, _, created_at, _ = todo_row(DEEP_POSITION, DEEP)
+    return cursor(fingerprint(False), order, created_at, pk)
 
 
 @dataclass(frozen=True)
 class Scenario:
     key: str
     label: str
-    table: str  # SMALL or DEEP
-    ceiling_path: str
-    bodies: tuple[str, ...]
-    writes: bool = False  # reads compare the service's and the ceiling's bytes; writes, shapes
-    list_query: bool = False  # a list request: at most 2 SQL statements (issue 6)
-    min_ratio: float | None = None  # the service's req/s over the ceiling's (issue 6)
-    max_tail: float | None = None  # the service's p99 over its own p50 (issue 6)
-    compare_to: str | None = None  # a scenario whose service req/s this one must stay near
-    max_slowdown: float | None = None
-    full_only: bool = False  # too slow for --quick
+    table: str
+    path: str  # the ceiling's route
+    bodies: tuple[str, ...]  # posted in turn
+    writes: bool = False  # the answers compared by JSON shape, the table reseeded after each run
+    max_sql: int | None = None  # targets: SQL statements per request,
+    min_ratio: float | None = None  # the service's req/s over the ceiling's,
+    max_tail: float | None = None  # its p99 over its p50,
+    near: tuple[str, float] | None = None  # at most this much slower than another scenario
 
 
-def scenarios(deep_cursor: str) -> list[Scenario]:
-    creates = tuple(
-        body(CREATE, title=f"Bench todo {i}: buy ÉCLAIRS", order=1000 + i) for i in range(100)
-    )
-    # Each todo of the small table completed, then each one active again: a real change each time.
-    updates = tuple(
-        body(UPDATE, id=_global_id(pk), completed=done)
-        for done in (True, False)
-        for pk in range(1, SMALL_TODOS + 1)
-    )
-    return [
-        Scenario(
-            "list10",
-            "todos(first: 10)",
-            SMALL,
-            "/todos",
-            (body(LIST, first=10),),
-            list_query=True,
-            min_ratio=0.5,
-            max_tail=3.0,
-        ),
-        Scenario(
-            "list100",
-            "todos(first: 100)",
-            SMALL,
-            "/todos",
-            (body(LIST, first=100),),
-            list_query=True,
-            min_ratio=0.4,
-        ),
-        Scenario("stats", "todoStats", SMALL, "/stats", (body(STATS),)),
-        Scenario(
-            "page1",
-            "page 1 of 100 (completed: false)",
-            SMALL,
-            "/todos",
-            (body(LIST, first=10, completed=False),),
-            list_query=True,
-        ),
-        Scenario(
-            "deep",
-            f"page @{DEEP_POSITION:,} of {DEEP_TODOS:,} (completed: false)",
-            DEEP,
-            "/todos",
-            (body(LIST, first=10, completed=False, after=deep_cursor),),
-            list_query=True,
-            compare_to="page1",
-            max_slowdown=1.5,
-        ),
-        Scenario(
-            "deep1",
-            f"page 1 of {DEEP_TODOS:,} (completed: false)",
-            DEEP,
-            "/todos",
-            (body(LIST, first=10, completed=False),),
-            list_query=True,
-            full_only=True,
-        ),
-        Scenario("create", "createTodo", SMALL, "/create", creates, writes=True, min_ratio=0.5),
-        Scenario("update", "updateTodo", SMALL, "/update", updates, writes=True),
-    ]
-
-
-# Run together, interleaved round by round: the deep page is judged against page 1 of 100.
-GROUPS = (
-    ("list10",),
-    ("list100",),
-    ("stats",),
-    ("page1", "deep", "deep1"),
-    ("create",),
-    ("update",),
+_PAGE1 = body(LIST, first=10, completed=False)
+_CREATES = tuple(body(CREATE, title=f"Bench todo {i}: ÉCLAIRS", order=1000 + i) for i in range(100))
+# Each todo of the small table completed, then active again: a real change each time.
+_UPDATES = tuple(
+    body(UPDATE, id=global_id(pk), completed=done)
+    for done in (True, False)
+    for pk in range(1, TODOS[SMALL] + 1)
 )
-
-
-def _global_id(pk: int) -> str:
-    return base64.b64encode(f"Todo:{pk}".encode()).decode()
+SCENARIOS = (
+    Scenario("list10", "todos(first: 10)", SMALL, "/todos", (body(LIST, first=10),),
+             max_sql=2, min_ratio=0.5, max_tail=3.0),
+    Scenario("list100", "todos(first: 100)", SMALL, "/todos", (body(LIST, first=100),),
+             max_sql=2, min_ratio=0.4),
+    Scenario("stats", "todoStats", SMALL, "/stats", (body(STATS),)),
+    Scenario("page1", "page 1 of 100 (completed: false)", SMALL, "/todos", (_PAGE1,), max_sql=2),
+    Scenario("deep", f"page @{DEEP_POSITION:,} of 100,000 (completed: false)", DEEP, "/todos",
+             (body(LIST, first=10, completed=False, after=deep_cursor()),),
+             max_sql=2, near=("page1", 1.5)),
+    Scenario("deep1", "page 1 of 100,000 (completed: false)", DEEP, "/todos", (_PAGE1,),
+             max_sql=2),
+    Scenario("create", "createTodo", SMALL, "/create", _CREATES, writes=True, min_ratio=0.5),
+    Scenario("update", "updateTodo", SMALL, "/update", _UPDATES, writes=True),
+)  # fmt: skip

@@ -2,11 +2,9 @@
 
     .venv/bin/python bench/subscribers.py [--subscribers 200] [--mutations 100] [--quick]
 
-Starts the service (one uvicorn worker, a fresh SQLite file), opens the subscriptions over
-WebSocket (graphql-transport-ws, with the `websockets` client), waits until every one of them is
-live, fires the mutations (16 in flight at a time), and prints whether every subscriber got every
-event, in order, and how long after the last acknowledged commit the last event arrived (the goal:
-within 1 s). It reports; it does not gate.
+The service (one uvicorn worker, a fresh SQLite file) gets the subscriptions (graphql-transport-ws)
+and, once all are live, the mutations (16 in flight); printed: whether every subscriber got every
+event, and how long after the last acknowledged commit the last one came (goal: 1 s). No gate.
 """
 
 from __future__ import annotations
@@ -14,9 +12,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +22,11 @@ import websockets
 from websockets.typing import Subprotocol
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # started as `python bench/subscribers.py`
+    sys.path.insert(0, str(ROOT))
+
+from tests.servers import running_server  # noqa: E402
+
 SUBSCRIBE = "subscription { todoEvents { kind todo { title } } }"
 CREATE = "mutation($t: String!) { createTodo(input: {title: $t}) { __typename } }"
 IN_FLIGHT = 16
@@ -34,23 +34,21 @@ GOAL_SECONDS = 1.0
 
 
 class Subscriber:
+    """One subscription, which notes the titles it is told of and when the last came."""
+
     def __init__(self) -> None:
         self.titles: list[str] = []
         self.last_at = 0.0
         self.live = asyncio.Event()
 
-    async def run(self, url: str, stop: asyncio.Event) -> None:
+    async def run(self, url: str) -> None:
         protocol = Subprotocol("graphql-transport-ws")
-        async with websockets.connect(url, subprotocols=[protocol]) as socket_:
-            await socket_.send(json.dumps({"type": "connection_init"}))
-            assert json.loads(await socket_.recv())["type"] == "connection_ack"
+        async with websockets.connect(url, subprotocols=[protocol]) as socket:
+            await socket.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await socket.recv())["type"] == "connection_ack"
             message = {"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}
-            await socket_.send(json.dumps(message))
-            while not stop.is_set():
-                try:
-                    raw = await asyncio.wait_for(socket_.recv(), 0.5)
-                except TimeoutError:
-                    continue
+            await socket.send(json.dumps(message))
+            async for raw in socket:  # until cancelled
                 event = json.loads(raw)
                 if event["type"] != "next":
                     raise RuntimeError(f"unexpected message: {event}")
@@ -62,36 +60,18 @@ class Subscriber:
                     self.last_at = time.perf_counter()
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def wait_until_up(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as http:
-        for _ in range(300):
-            try:
-                if (await http.get("/health")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.1)
-    raise RuntimeError("the service did not start")
-
-
 async def measure(base: str, subscribers: int, mutations: int) -> None:
-    ws_url = base.replace("http", "ws", 1) + "/graphql"
-    stop = asyncio.Event()
+    """Subscribes, fires the burst, waits for the events and prints what came."""
     clients = [Subscriber() for _ in range(subscribers)]
-    tasks = [asyncio.create_task(client.run(ws_url, stop)) for client in clients]
+    ws_url = base.replace("http", "ws", 1) + "/graphql"
+    tasks = [asyncio.create_task(client.run(ws_url)) for client in clients]
+    gate = asyncio.Semaphore(IN_FLIGHT)
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
 
         async def create(title: str) -> None:
-            response = await http.post(
-                "/graphql", json={"query": CREATE, "variables": {"t": title}}
-            )
+            async with gate:
+                body = {"query": CREATE, "variables": {"t": title}}
+                response = await http.post("/graphql", json=body)
             assert response.json()["data"]["createTodo"]["__typename"] == "Todo"
 
         # A subscription is live once it has seen a change: probe until all have.
@@ -101,25 +81,18 @@ async def measure(base: str, subscribers: int, mutations: int) -> None:
                 raise RuntimeError("not every subscription became live")
             await create("probe")
             await asyncio.sleep(0.2)
-
         titles = [f"todo {n:03}" for n in range(mutations)]
-        gate = asyncio.Semaphore(IN_FLIGHT)
-
-        async def gated(title: str) -> None:
-            async with gate:
-                await create(title)
-
         started = time.perf_counter()
-        await asyncio.gather(*(gated(title) for title in titles))
+        await asyncio.gather(*(create(title) for title in titles))
         last_commit = time.perf_counter()
-        # Give stragglers up to 10 s, far past the goal, to tell slow from lost.
+        # Stragglers get up to 10 s, far past the goal, to tell slow from lost; polled every
+        # 10 ms, the resolution of the lag printed below.
         deadline = time.monotonic() + 10
-        # Polling 200 counters every 10 ms: that is the resolution of the lag printed below.
         while any(len(c.titles) < mutations for c in clients) and time.monotonic() < deadline:  # noqa: ASYNC110
             await asyncio.sleep(0.01)
-    stop.set()
+    for task in tasks:
+        task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-
     complete = sum(1 for c in clients if sorted(c.titles) == titles)
     lag = max(c.last_at for c in clients) - last_commit
     print(f"subscribers: {subscribers}, mutations: {mutations} ({IN_FLIGHT} in flight)")
@@ -139,37 +112,9 @@ def main() -> None:
     if arguments.quick:
         arguments.subscribers, arguments.mutations = 20, 10
     with tempfile.TemporaryDirectory() as folder:
-        env = {
-            **os.environ,
-            "DATABASE_URL": f"sqlite://{folder}/bench.sqlite3",
-            "LOG_LEVEL": "WARNING",
-            "GRAPHIQL": "false",
-        }
-        subprocess.run(
-            [sys.executable, "-m", "migrations", "upgrade"], env=env, cwd=ROOT, check=True
-        )
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "app:main",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            asyncio.run(wait_until_up(base))
-            asyncio.run(measure(base, arguments.subscribers, arguments.mutations))
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
+        env = {"DATABASE_URL": f"sqlite://{folder}/bench.sqlite3", "GRAPHIQL": "false"}
+        with running_server(env, options=("--no-access-log",), cwd=ROOT) as server:
+            asyncio.run(measure(server.url, arguments.subscribers, arguments.mutations))
 
 
 if __name__ == "__main__":
