@@ -14,7 +14,7 @@ MYSQL := scripts/mysql-server.sh
 HADOLINT := $(BIN)/hadolint
 CONTRACT := ../shared/contract/schema.graphql
 
-.PHONY: help install run migrate migrations schema lint check soak bench
+.PHONY: help install run migrate migrations schema lint check soak bench token
 
 # The book's Docker targets: version, test, release, clean.
 include docker.mk
@@ -44,6 +44,10 @@ migrations: install ## write migrations for both databases from the models: make
 	DATABASE_URL=sqlite://build/unused.sqlite3 $(BIN)/python -m migrations new $(NAME)
 	DATABASE_URL=mysql://unused@127.0.0.1:1/unused AERICH_MYSQL_VERSION=8.0 \
 		$(BIN)/python -m migrations new $(NAME)
+
+token: install ## print a development token for AUTH_MODE=jwt: make token SUB=alice [MINUTES=60]
+	@test -n "$(SUB)" || { echo "usage: make token SUB=alice [MINUTES=60]" >&2; exit 2; }
+	@PYTHONPATH=. $(BIN)/python scripts/dev-token.py "$(SUB)" $(if $(MINUTES),--minutes $(MINUTES))
 
 schema: install ## write schema.graphql from the code
 	$(BIN)/python -m graph > schema.graphql

@@ -26,7 +26,9 @@ from settings import Settings
 from todos import events
 from todos.relay import relay_events
 from web import endpoints, logs, outage
+from web.auth import RequireToken
 from web.forwarded import TrustedProxies
+from web.tokens import TokenVerifier
 
 GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 
@@ -54,7 +56,9 @@ def create_app(settings: Settings) -> Starlette:
         if settings.graphql_fast_path
         else None
     )
-    graphql = GraphQLView(schema, settings, fast_path)
+    # AUTH_MODE=jwt: every request runs as the user its token names (web/auth.py).
+    verifier = TokenVerifier(settings) if settings.auth_mode == "jwt" else None
+    graphql = GraphQLView(schema, settings, fast_path, verifier)
     app = Starlette(
         routes=[
             Route("/", endpoints.root, name="root"),
@@ -75,6 +79,8 @@ def create_app(settings: Settings) -> Starlette:
                 allow_headers=["*"],
                 max_age=600,
             ),
+            # Inside CORS, so that a browser can read a 401 (and preflights need no token).
+            *([Middleware(RequireToken, verifier=verifier)] if verifier else []),
         ],
         exception_handlers={**rest.exception_handlers, **outage.EXCEPTION_HANDLERS},
         lifespan=partial(lifespan, settings=settings),

@@ -18,6 +18,9 @@ from starlette.datastructures import CommaSeparatedStrings
 LOG_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 DATABASE_KINDS = ("sqlite", "mysql")
 EMBEDDED_DATABASE = "sqlite://todobackend.sqlite3"
+AUTH_MODES = ("none", "jwt")
+# Where jwt mode takes the keys it checks tokens against: exactly one of them.
+JWT_KEY_SETTINGS = ("jwt_public_key", "jwt_jwks_url", "jwt_secret")
 
 
 class SettingError(SystemExit):
@@ -58,6 +61,14 @@ class Settings:
     ws_init_timeout_seconds: float = 10.0
     max_subscriptions_per_connection: int = 20
     max_websockets: int = 1_000
+    # Identity (README: Users and their todos).
+    auth_mode: str = "none"
+    jwt_public_key: str = ""
+    jwt_jwks_url: str = ""
+    jwt_secret: str = ""
+    jwt_issuer: str = ""
+    jwt_audience: str = ""
+    jwt_leeway_seconds: float = 5.0
 
     def __post_init__(self) -> None:
         scheme = self.database_url.split("://", 1)[0]
@@ -81,6 +92,20 @@ class Settings:
                 raise SettingError("FORWARDED_ALLOW_IPS", f"{entry!r} is not an address") from None
         if self.max_batch_operations < 0:
             raise SettingError("MAX_BATCH_OPERATIONS", "expected 0 (no batching) or more")
+        self._check_identity()
+
+    def _check_identity(self) -> None:
+        if self.auth_mode not in AUTH_MODES:
+            raise SettingError("AUTH_MODE", f"expected one of {', '.join(AUTH_MODES)}")
+        if self.jwt_leeway_seconds < 0:
+            raise SettingError("JWT_LEEWAY_SECONDS", "expected 0 or more")
+        keys = [name.upper() for name in JWT_KEY_SETTINGS if getattr(self, name)]
+        if self.auth_mode == "jwt" and len(keys) != 1:
+            names = ", ".join(name.upper() for name in JWT_KEY_SETTINGS)
+            found = f" (got {', '.join(keys)})" if keys else ""
+            raise SettingError("AUTH_MODE", f"jwt needs exactly one of {names}{found}")
+        if self.jwt_jwks_url and not self.jwt_jwks_url.startswith(("https://", "http://")):
+            raise SettingError("JWT_JWKS_URL", "expected an http:// or https:// URL")
 
     @property
     def database_kind(self) -> str:

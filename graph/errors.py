@@ -60,6 +60,10 @@ def cursor_expired(error: errors.CursorExpired) -> GraphQLError:
     return GraphQLError(str(error), extensions={"code": "CURSOR_EXPIRED"})
 
 
+def unauthenticated(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED"})
+
+
 SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 # The rules' exceptions a resolver may let through, and the code each is reported with.
 EXPECTED_EXCEPTIONS: dict[type[Exception], str] = {

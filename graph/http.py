@@ -16,13 +16,14 @@ from starlette.routing import NoMatchFound
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import MissingQueryError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData, process_result
 from strawberry.http.ides import GraphQL_IDE
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from graph import graphiql
 from graph.errors import unavailable
@@ -34,8 +35,10 @@ from graph.websockets import (
     TransportHandler,
 )
 from settings import Settings
+from todos import owners
 from web.jsonbody import parse_json
 from web.outage import RETRY_AFTER_SECONDS
+from web.tokens import TokenError, TokenVerifier, bearer_token
 
 # Where app.py mounts static/graphiql/, and the route of this view: the page links its files
 # relative to itself, so that it works under any path prefix a proxy adds.
@@ -60,7 +63,13 @@ class GraphQLView(GraphQL):
     graphql_transport_ws_handler_class = TransportHandler
     graphql_ws_handler_class = LegacyHandler
 
-    def __init__(self, schema: BaseSchema, settings: Settings, fast_path: FastPath | None) -> None:
+    def __init__(
+        self,
+        schema: BaseSchema,
+        settings: Settings,
+        fast_path: FastPath | None,
+        verifier: TokenVerifier | None = None,
+    ) -> None:
         graphql_ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
         super().__init__(
             schema,
@@ -73,6 +82,7 @@ class GraphQLView(GraphQL):
         self.request_timeout_seconds = settings.request_timeout_seconds
         self.batching = settings.max_batch_operations > 0
         self.max_response_bytes = settings.max_response_bytes
+        self.verifier = verifier  # AUTH_MODE=jwt (HTTP requests are checked by web/auth.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -119,6 +129,29 @@ class GraphQLView(GraphQL):
             return
         with self.websockets.holding():
             await self.run(WebSocket(scope, receive=receive, send=send))
+
+    async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
+        """In jwt mode, the connection runs as the user its token names: the one in
+        connection_init's payload, else the upgrade request's; refused without a good one."""
+        if self.verifier is None:
+            return UNSET  # type: ignore[no-any-return]  # Strawberry's UNSET is typed Any
+        params = context.get("connection_params") or {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if authorization is None:
+            authorization = context["request"].headers.get("authorization")
+        try:
+            if not isinstance(authorization, str | None):
+                raise TokenError("Authorization must be 'Bearer <JWT>'.")
+            identity = await self.verifier.verify(bearer_token(authorization))
+        except TokenError as error:
+            payload: dict[str, object] = {
+                "message": str(error),
+                "extensions": {"code": "UNAUTHENTICATED"},
+            }
+            raise ConnectionRejectionError(payload) from error
+        # Set in the connection's task, so its operations' tasks run as the user too.
+        owners.act_as(identity.subject, until=identity.expires_at)
+        return UNSET  # type: ignore[no-any-return]
 
     async def execute_single(
         self,

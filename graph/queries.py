@@ -9,7 +9,6 @@ from graph.errors import bad_user_input
 from graph.ids import todo_pk
 from graph.inputs import TodoFilter, TodoSort, given
 from graph.types import Todo, TodoConnection, TodoStats
-from models import Todo as TodoModel
 from todos import counts, listing
 from todos.errors import BadInput
 
@@ -18,7 +17,7 @@ async def _todo(global_id: str) -> Todo | None:
     pk = todo_pk(global_id)
     if pk is None:
         return None
-    todo = await TodoModel.get_or_none(id=pk)
+    todo = await listing.get(pk)
     return None if todo is None else Todo.from_model(todo)
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import AsyncGenerator
 from typing import Self
 
 import strawberry
 from graphql import GraphQLError
 
-from graph.errors import bad_user_input, cursor_expired
+from graph.errors import bad_user_input, cursor_expired, unauthenticated
 from graph.ids import todo_global_id
 from graph.inputs import given
 from graph.types import Todo
-from todos import events
+from todos import events, owners
 from todos.errors import BadInput, CursorExpired
 
 TodoEventKind = strawberry.enum(events.EventKind, name="TodoEventKind")
@@ -45,6 +47,13 @@ class TodoEvent:
         )
 
 
+def _loop_time(epoch_seconds: float | None) -> float | None:
+    """The event loop's clock at a time given in seconds since the epoch."""
+    if epoch_seconds is None:
+        return None
+    return asyncio.get_running_loop().time() + (epoch_seconds - time.time())
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
@@ -59,13 +68,18 @@ class Subscription:
             position = None if cursor is None else events.decode_cursor(cursor)
         except BadInput as error:
             raise bad_user_input(error) from error
+        # In jwt mode the subscription ends when the token it was opened with expires.
+        until = owners.acting_until()
         try:
             async with events.hub.subscribe(position) as subscriber:
                 while True:
                     try:
-                        event = await subscriber.next()
+                        async with asyncio.timeout_at(_loop_time(until)):
+                            event = await subscriber.next()
                     except events.SubscriberFellBehind as error:
                         raise GraphQLError(str(error), extensions={"code": "TOO_SLOW"}) from error
+                    except TimeoutError:
+                        raise unauthenticated("The token has expired.") from None
                     yield TodoEvent.from_event(event)
         except CursorExpired as error:
             raise cursor_expired(error) from error

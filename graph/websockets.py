@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -14,10 +15,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from websockets.exceptions import ConnectionClosed, InvalidState
 
+from todos import owners
+
 logger = logging.getLogger(__name__)
 
 # graphql-transport-ws's close codes, used for both protocols.
 INVALID_MESSAGE_CLOSE_CODE = 4400
+# graphql-transport-ws's "Forbidden": a token refused at connection_init, or expired since.
+FORBIDDEN_CLOSE_CODE = 4403
 # The close code graphql-transport-ws uses for "Connection initialisation timeout".
 INIT_TIMEOUT_CLOSE_CODE = 4408
 # "Try again later": the server is at its connection limit (sent before the handshake completes,
@@ -29,6 +34,12 @@ def _went_away(error: BaseException) -> bool:
     """Whether sending failed because the client had gone: a disconnect, or a socket closing
     under the send (uvicorn's websockets implementation raises InvalidState then)."""
     return isinstance(error, WebSocketDisconnected | InvalidState | ConnectionClosed)
+
+
+def token_expired() -> bool:
+    """Whether the token the connection was opened with has expired (jwt mode)."""
+    until = owners.acting_until()
+    return until is not None and time.time() > until
 
 
 def message_problem(message: object, start: str) -> str | None:
@@ -57,6 +68,9 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if problem is not None:
             await self.handle_invalid_message(problem)
             return
+        if message["type"] == "subscribe" and token_expired():
+            await self.websocket.close(code=FORBIDDEN_CLOSE_CODE, reason="The token has expired.")
+            return
         await super().handle_message(message)
 
     async def handle_task_exception(self, error: Exception) -> None:
@@ -76,6 +90,9 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
         problem = message_problem(message, start="start")
         if problem is not None:
             await self.websocket.close(code=INVALID_MESSAGE_CLOSE_CODE, reason=problem)
+            return
+        if message["type"] == "start" and token_expired():
+            await self.websocket.close(code=FORBIDDEN_CLOSE_CODE, reason="The token has expired.")
             return
         await super().handle_message(message)
 

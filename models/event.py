@@ -10,7 +10,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from models.todo import TITLE_MAX_LENGTH
+from models.todo import OWNER_MAX_LENGTH, TITLE_MAX_LENGTH, BytewiseTextField
 
 # The head's one row.
 HEAD_ID = 1
@@ -23,6 +23,7 @@ class TodoEventRecord(Model):
     kind = fields.CharField(max_length=7)
     todo_id = fields.IntField()
     version = fields.IntField()
+    owner = BytewiseTextField(max_length=OWNER_MAX_LENGTH, default="")  # the todo's: who may see it
     # The todo after the change; null for a deletion.
     title = fields.CharField(max_length=TITLE_MAX_LENGTH, null=True)
     completed = fields.BooleanField(null=True)

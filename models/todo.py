@@ -13,6 +13,8 @@ INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 # expand it, so the key has room for three times the title (768 characters, 3072 bytes of UTF-8 at
 # most: MySQL's index limit).
 SEARCH_KEY_MAX_LENGTH = 3 * TITLE_MAX_LENGTH
+# A user's `sub` (the JWT's subject), as many characters as an index can hold beside the sorts'.
+OWNER_MAX_LENGTH = 255
 
 
 def parse_primary_key(text: str) -> int | None:
@@ -24,12 +26,14 @@ def parse_primary_key(text: str) -> int | None:
     return pk if 0 < pk <= INT_MAX else None
 
 
-class FoldedTextField(fields.CharField[str]):
+class BytewiseTextField(fields.CharField[str]):
     """Text compared byte for byte, with no padding: VARBINARY on MySQL, as SQLite compares TEXT.
 
-    The folding is done by the service, so no collation may fold again, sort in its own way or pad
-    (MariaDB's `utf8mb4_bin` is PAD SPACE: "milk\tbread" sorted before "milk"). UTF-8's byte order
-    is code-point order, and a byte-wise LIKE finds exactly the code points asked for: so
+    For the folded title, the folding is done by the service, so no collation may fold again, sort
+    in its own way or pad (MariaDB's `utf8mb4_bin` is PAD SPACE: "milk\tbread" sorted before
+    "milk"); for the owner, no user may be another with a space added, or in other letter case.
+    UTF-8's byte order is code-point order, and a byte-wise LIKE finds exactly the code points
+    asked for: so
     `titleContains` and the TITLE sort agree on SQLite and MySQL whatever the connection's
     collation.
     """
@@ -59,16 +63,21 @@ class Todo(Model):
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-    search_key = FoldedTextField(max_length=SEARCH_KEY_MAX_LENGTH)
+    search_key = BytewiseTextField(max_length=SEARCH_KEY_MAX_LENGTH)
+    # Whose todo it is: a user's `sub` in AUTH_MODE=jwt, "" (nobody's) in AUTH_MODE=none.
+    owner = BytewiseTextField(max_length=OWNER_MAX_LENGTH, default="")
 
     class Meta:
         table = "todo"
         indexes = (
-            # The TITLE sort; the other sorts. The default sort's indexes start with a virtual
-            # column these models leave out (migrations 1_..._order_missing_index).
+            # The TITLE sort, and each owner's list in the other sorts. The default sort's
+            # indexes hold a virtual column these models leave out (migrations 1_..._order_missing
+            # _index, 3_..._owner). The search key alone fills MySQL's 3,072 bytes of index: its
+            # index serves a large list (AUTH_MODE=none's) in order, and a user's few todos are
+            # sorted from their (owner, created_at) entries.
             Index(fields=("search_key",)),
-            Index(fields=("created_at",)),
-            Index(fields=("updated_at",)),
+            Index(fields=("owner", "created_at")),
+            Index(fields=("owner", "updated_at")),
         )
 
     def __str__(self) -> str:

@@ -78,7 +78,7 @@ class TodoItem(HTTPEndpoint):
     """/todos/<id>: one todo, replaced whole (PUT) or in part (PATCH), or deleted."""
 
     async def get(self, request: Request) -> Response:
-        todo = await Todo.get_or_none(id=_pk(request))
+        todo = await listing.get(_pk(request))
         if todo is None:
             raise Refused(NOT_FOUND, 404)
         return _todo_response(request, todo)

@@ -13,7 +13,7 @@ from tortoise.expressions import F
 from tortoise.timezone import now
 
 from models import TITLE_MAX_LENGTH, Todo
-from todos import eventlog
+from todos import eventlog, owners
 from todos.errors import Invalid, NotFound, VersionConflict
 from todos.listing import TodoFilter, default_sort_key
 from todos.search import is_text, search_key
@@ -85,7 +85,7 @@ async def create(title: str, completed: bool = False, order: int | None = None) 
         created_at = now()
         fields = {"title": cleaned, "search_key": search_key(cleaned), "completed": completed}
         fields |= {"order": order, "version": 1, "created_at": created_at}
-        fields["updated_at"] = created_at
+        fields |= {"updated_at": created_at, "owner": owners.current()}
         sql = (
             f"INSERT INTO {d.name_of('todo')} ({d.columns(tuple(fields))}) "
             f"VALUES ({d.placeholders(len(fields))})"
@@ -100,8 +100,10 @@ async def _locked(
     pk: int, expected_version: int | None, connection: BaseDBAsyncClient
 ) -> Todo | NotFound | VersionConflict:
     """The todo `pk`, locked until the commit (on MySQL; SQLite runs one transaction at a time),
-    if it is still at `expected_version` (any version when that is None)."""
-    todo = await Todo.filter(id=pk).using_db(connection).select_for_update().first()
+    if it is still at `expected_version` (any version when that is None); another owner's is
+    NotFound, as one that does not exist."""
+    owned = Todo.filter(id=pk, owner=owners.current())
+    todo = await owned.using_db(connection).select_for_update().first()
     if todo is None:
         return NotFound()
     if expected_version is not None and todo.version != expected_version:

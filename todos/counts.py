@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from tortoise.functions import Count
 
 from models import Todo
+from todos import owners
 from todos.listing import TodoFilter
 from todos.sql import dialect_of, filter_conditions, where
 
@@ -32,6 +33,7 @@ class TodoStats:
 
 async def stats() -> TodoStats:
     """The list footer's counts, in one query."""
-    groups = await Todo.annotate(n=Count("id")).group_by("completed").values("completed", "n")
+    owned = Todo.filter(owner=owners.current())
+    groups = await owned.annotate(n=Count("id")).group_by("completed").values("completed", "n")
     completed = sum(group["n"] for group in groups if group["completed"])
     return TodoStats(total=sum(group["n"] for group in groups), completed=completed)

@@ -35,6 +35,7 @@ class TodoEvent:
     version: int  # after the change; for a deletion, the version deleted
     todo: Todo | None  # the todo after the change; None when it was deleted
     position: int  # its place in the log
+    owner: str  # whose todo it is (todos/owners.py): who may see the event
 
 
 async def lock_head(connection: BaseDBAsyncClient) -> None:
@@ -92,7 +93,9 @@ def _event(row: dict[str, Any]) -> TodoEvent:
         fields = {name: row[name] for name in ("title", "completed", "order")}
         fields |= {"created_at": row["created_at"], "updated_at": row["updated_at"]}
         todo = Todo._init_from_db(id=pk, version=version, **fields)
-    return TodoEvent(kind, pk, version, todo, int(row["position"]))
+    owner = row["owner"]  # bytes from MySQL's VARBINARY: the UTF-8 the service stored
+    owner = owner.decode() if isinstance(owner, bytes | bytearray) else str(owner)
+    return TodoEvent(kind, pk, version, todo, int(row["position"]), owner)
 
 
 async def prune(connection: BaseDBAsyncClient, older_than_seconds: float, batch: int) -> int:

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from todos import eventlog
+from todos import eventlog, owners
 from todos.errors import BadInput, CursorExpired
 from todos.eventlog import EventKind, TodoEvent
 
@@ -84,7 +84,10 @@ def _database() -> BaseDBAsyncClient:
 
 
 class Subscriber:
-    def __init__(self, replay_after: int | None, live_after: int) -> None:
+    """One subscription's events: `owner`'s alone."""
+
+    def __init__(self, replay_after: int | None, live_after: int, owner: str) -> None:
+        self.owner = owner
         self._queue: asyncio.Queue[TodoEvent | None] = asyncio.Queue(SUBSCRIBER_BACKLOG + 1)
         self.fell_behind = False
         # Events (replay_after, live_after] come from the log, then the live ones.
@@ -95,7 +98,7 @@ class Subscriber:
         self._replayed: deque[TodoEvent] = deque()
 
     def offer(self, event: TodoEvent) -> None:
-        if self.fell_behind or event.position <= self._live_after:
+        if self.fell_behind or event.position <= self._live_after or event.owner != self.owner:
             return
         if self._queue.qsize() >= SUBSCRIBER_BACKLOG:
             self.fell_behind = True
@@ -104,7 +107,8 @@ class Subscriber:
         self._queue.put_nowait(event)
 
     async def next(self) -> TodoEvent:
-        if not self._replayed and self._replay_after is not None:
+        # A batch of the log may hold none of this owner's events: on to the next.
+        while not self._replayed and self._replay_after is not None:
             await self._replay()
         if self._replayed:
             return self._replayed.popleft()
@@ -121,7 +125,7 @@ class Subscriber:
         # Positions have no gaps: a missing first one was deleted by retention.
         if not events or events[0].position != self._replay_after + 1:
             raise CursorExpired()
-        self._replayed.extend(events)
+        self._replayed.extend(event for event in events if event.owner == self.owner)
         last = events[-1].position
         self._replay_after = None if last >= self._live_after else last
 
@@ -190,7 +194,8 @@ class EventHub:
 
     @asynccontextmanager
     async def subscribe(self, after: int | None = None) -> AsyncIterator[Subscriber]:
-        """A subscriber to every event after this moment, or after position `after`."""
+        """A subscriber to every event of the current owner's todos after this moment, or after
+        position `after`."""
         async with self._lock:
             # Live from the last commit on, which the hub's reader may not have reached yet.
             live_after = await eventlog.head(_database())
@@ -201,7 +206,7 @@ class EventHub:
                 after > live_after or not await eventlog.exists(_database(), after)
             ):
                 raise CursorExpired()
-            subscriber = Subscriber(after, live_after)
+            subscriber = Subscriber(after, live_after, owners.current())
             self._subscribers.add(subscriber)
         try:
             yield subscriber

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from models import Todo
-from todos import pagesql
+from todos import owners, pagesql
 from todos.errors import BadInput
 from todos.search import fold, is_text
 
@@ -156,9 +156,10 @@ def _page_size(request: PageRequest) -> tuple[int, bool]:
 
 
 @functools.lru_cache(maxsize=256)  # a handful of filter and sort shapes serve most requests
-def _fingerprint(todo_filter: TodoFilter, sort: tuple[SortKey, ...]) -> str:
-    """What a cursor belongs to: the filter and sort it was issued for."""
+def _fingerprint(todo_filter: TodoFilter, sort: tuple[SortKey, ...], owner: str) -> str:
+    """What a cursor belongs to: the owner, filter and sort it was issued for."""
     shape = [
+        owner,
         todo_filter.completed,
         fold(todo_filter.title_contains or ""),
         [[key.field.value, key.direction.value] for key in sort],
@@ -198,7 +199,7 @@ async def fetch_page(
     sort = check_sort(sort)
     size, from_end = _page_size(request)
     columns = sort_columns(sort)
-    fingerprint = _fingerprint(todo_filter, sort)
+    fingerprint = _fingerprint(todo_filter, sort, owners.current())
     # A title that is not text is refused before the cursors are read, as the ORM's query does.
     todo_filter.search_text()
     after = None if request.after is None else _decode_cursor(request.after, fingerprint, columns)
@@ -242,10 +243,17 @@ async def read_rows(
         from_end=from_end,
     )
     search = todo_filter.search_text()
-    sql, values = pagesql.query(shape, todo_filter.completed, search, after, before, limit)
+    sql, values = pagesql.query(
+        shape, owners.current(), todo_filter.completed, search, after, before, limit
+    )
     _, raw = await db.execute_query(sql, values)
     # The ORM's own conversion from database values, as a Tortoise query makes its objects.
     return [Todo._init_from_db(**row) for row in raw]
+
+
+async def get(pk: int) -> Todo | None:
+    """The todo `pk`, if it is the current owner's."""
+    return await Todo.get_or_none(id=pk, owner=owners.current())
 
 
 async def every(todo_filter: TodoFilter) -> list[Todo]:

@@ -38,7 +38,7 @@ def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     d = DIALECTS[shape.dialect]
     name = d.name_of
     select = d.columns()
-    conditions = []
+    conditions = [f"{name('owner')}={d.placeholder}"]  # first, as in the indexes
     if shape.completed:
         conditions.append(f"{name('completed')}={d.placeholder}")
     if shape.contains:
@@ -61,15 +61,17 @@ def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
 
 def query(
     shape: Shape,
+    owner: str,
     completed: bool | None,
     contains: str | None,
     after: Sequence[Any] | None,
     before: Sequence[Any] | None,
     limit: int,
 ) -> tuple[str, list[Any]]:
-    """The SELECT for `shape` (made once per shape) and the values for its placeholders."""
+    """The SELECT for `shape` (made once per shape) and the values for its placeholders: `owner`'s
+    todos alone."""
     text, after_slots, before_slots = _statement(shape)
-    values: list[Any] = []
+    values: list[Any] = [owner]
     if shape.completed:
         values.append(completed)
     if shape.contains:

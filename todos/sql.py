@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.filters import escape_like
 
+from todos import owners
+
 if TYPE_CHECKING:  # listing imports this module: the filter type is needed for checking only
     from todos.listing import TodoFilter
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:  # listing imports this module: the filter type is needed for 
 # A todo's stored columns, as its model reads them (not the virtual `order_missing`).
 TODO_COLUMNS = (
     "created_at", "updated_at", "search_key", "completed", "version", "id", "order", "title",
+    "owner",
 )  # fmt: skip
 
 
@@ -56,9 +59,9 @@ def like_pattern(search: str) -> str:
 
 def filter_conditions(d: Dialect, todo_filter: TodoFilter) -> tuple[list[str], list[Any]]:
     """The conditions rows matching `todo_filter` meet, with their values (BadInput for a filter
-    that cannot match any text)."""
-    conditions: list[str] = []
-    values: list[Any] = []
+    that cannot match any text): always the current owner's todos alone (todos/owners.py)."""
+    conditions: list[str] = [f"{d.name_of('owner')}={d.placeholder}"]
+    values: list[Any] = [owners.current()]
     if todo_filter.completed is not None:
         conditions.append(f"{d.name_of('completed')}={d.placeholder}")
         values.append(todo_filter.completed)

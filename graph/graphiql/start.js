@@ -30,10 +30,42 @@ if (csrfToken) {
   defaultHeaders["x-csrftoken"] = csrfToken;
 }
 
+// The Headers pane's Authorization (a bearer token, with AUTH_MODE=jwt) goes with queries as a
+// header, and with subscriptions in connection_init, where the service reads it.
+let headersText = parameters.headers || localStorage.getItem("graphiql:headers") || "";
+
+function authorization() {
+  try {
+    const headers = JSON.parse(headersText || "{}");
+    for (const [name, value] of Object.entries(headers)) {
+      if (name.toLowerCase() === "authorization") return String(value);
+    }
+  } catch (error) {
+    // Headers that are not JSON yet (being typed): none.
+  }
+  return undefined;
+}
+
+const wsClient = graphqlWs.createClient({
+  url: socketURL.toString(),
+  lazy: true,
+  connectionParams: () => {
+    const value = authorization();
+    return value ? { Authorization: value } : {};
+  },
+});
+
+// A new token takes effect on the next subscription: the socket opened with the old one closes.
+function onHeadersChanged(value) {
+  const before = authorization();
+  headersText = value;
+  if (authorization() !== before) wsClient.terminate();
+}
+
 const fetcher = GraphiQL.createFetcher({
   url: fetchURL,
   headers: defaultHeaders,
-  wsClient: graphqlWs.createClient({ url: socketURL.toString(), lazy: true }),
+  wsClient: wsClient,
 });
 
 const explorer = GraphiQLPluginExplorer.explorerPlugin();
@@ -58,7 +90,11 @@ function TodoGraphiQL() {
       setVariables(value);
       updateURL({ variables: value });
     },
-    onEditHeaders: setHeaders,
+    onEditHeaders(value) {
+      setHeaders(value);
+      onHeadersChanged(value);
+      updateURL({ headers: "" }); // a token is not for sharing in a link
+    },
     inputValueDeprecation: true,
     isHeadersEditorEnabled: true,
     shouldPersistHeaders: true,

@@ -11,6 +11,7 @@ import os
 import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,6 +31,7 @@ from tests.servers import (
     _wait_until_up,
     running_server,
 )
+from tests.tokens import SECRET
 
 # Re-exported: the acceptance tests import these from here.
 __all__ = [
@@ -42,6 +44,9 @@ __all__ = [
     "_wait_until_up",
     "running_server",
 ]
+
+# AUTH_MODE=jwt, with tokens signed by tests/tokens.py's secret, and no leeway on their expiry.
+JWT_MODE = {"AUTH_MODE": "jwt", "JWT_SECRET": SECRET, "JWT_LEEWAY_SECONDS": "0"}
 
 _DELETE_ALL = GraphQLRequest("mutation { deleteTodos { affectedCount } }")
 
@@ -118,3 +123,22 @@ async def session(service_url: str) -> AsyncIterator[AsyncClientSession]:
 def http(service_url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=service_url) as client:
         yield client
+
+
+@dataclass(frozen=True)
+class JwtStack:
+    """A service in AUTH_MODE=jwt, and one in AUTH_MODE=none on the same database."""
+
+    jwt_url: str
+    none_url: str  # the same database, served in AUTH_MODE=none
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def jwt_stack(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[JwtStack]:
+    database = database_url(request.param, tmp_dir, "identity")
+    asyncio.run(recreate(database))
+    with (
+        running_server({"DATABASE_URL": database, **JWT_MODE}) as jwt_server,
+        running_server({"DATABASE_URL": database}, migrate=False) as none_server,
+    ):
+        yield JwtStack(jwt_server.url, none_server.url)

@@ -9,6 +9,7 @@ from tortoise.expressions import Case, Q, When
 from tortoise.queryset import QuerySet
 
 from models import Todo
+from todos import owners
 from todos.listing import Column, TodoFilter
 
 # The key that sorts todos without an order last, computed (pagesql reads the indexed virtual
@@ -30,7 +31,8 @@ def sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
     """The matching todos with the key that sorts todos without an order last."""
     # Tortoise's stubs leave out the plain values that When and Case take.
     order_missing = Case(When(order__isnull=True, then=1), default=0)  # type: ignore[arg-type]
-    return Todo.filter(to_q(todo_filter)).annotate(**{ORDER_MISSING: order_missing})
+    owned = Todo.filter(owner=owners.current())
+    return owned.filter(to_q(todo_filter)).annotate(**{ORDER_MISSING: order_missing})
 
 
 def ordering(columns: list[Column], backwards: bool) -> list[str]:

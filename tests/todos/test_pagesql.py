@@ -12,7 +12,7 @@ import pytest
 from models import Todo
 from tests.databases import seed_todos
 from tests.todos import ormpages
-from todos import listing, pagesql
+from todos import listing, owners, pagesql
 from todos.errors import BadInput
 
 CASES = 300
@@ -97,7 +97,7 @@ async def test_the_default_sort_reads_an_index_in_order(empty: str, completed: b
         await Todo._meta.db.execute_query("ANALYZE TABLE `todo`")
     columns = tuple(listing.sort_columns(listing.DEFAULT_SORT))
     shape = pagesql.Shape(empty, completed is not None, False, columns, None, None, False)
-    sql, values = pagesql.query(shape, completed, None, None, None, 11)
+    sql, values = pagesql.query(shape, owners.NOBODY, completed, None, None, None, 11)
     explain = "EXPLAIN" if empty == "mysql" else "EXPLAIN QUERY PLAN"
     plan = str(await Todo._meta.db.execute_query_dict(f"{explain} {sql}", values))
     assert "order_missing" in plan

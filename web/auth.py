@@ -1,0 +1,71 @@
+"""AUTH_MODE=jwt over HTTP: every request to the API (GraphQL and REST) names its user with a
+bearer token, and runs as that user (todos/owners.py); one without a good token is answered 401
+and nothing runs. WebSockets are checked by the GraphQL view, at connection_init."""
+
+from __future__ import annotations
+
+import json
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from todos import owners
+from web.tokens import TokenError, TokenVerifier, bearer_token
+
+# The paths that need a token; the others (/, /health, GraphiQL's files) stay open.
+GRAPHQL_PATH = "/graphql"
+REST_PATH = "/todos"
+
+
+def refusal_headers(presented: bool, message: str) -> list[tuple[bytes, bytes]]:
+    """RFC 6750's challenge: a bare one without a token, an invalid_token one with a bad one."""
+    challenge = "Bearer"
+    if presented:
+        description = message.replace("\\", "").replace('"', "'")
+        challenge = f'Bearer error="invalid_token", error_description="{description}"'
+    return [
+        (b"www-authenticate", challenge.encode()),
+        (b"content-type", b"application/json"),
+        (b"cache-control", b"no-store"),
+    ]
+
+
+class RequireToken:
+    """Runs each API request as the user its token names; 401 without one."""
+
+    def __init__(self, app: ASGIApp, verifier: TokenVerifier) -> None:
+        self.app = app
+        self.verifier = verifier
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self._guarded(scope):
+            await self.app(scope, receive, send)
+            return
+        authorization = Headers(scope=scope).get("authorization")
+        try:
+            identity = await self.verifier.verify(bearer_token(authorization))
+        except TokenError as error:
+            await self._refuse(scope, send, str(error), presented=authorization is not None)
+            return
+        with owners.acting_as(identity.subject):
+            await self.app(scope, receive, send)
+
+    def _guarded(self, scope: Scope) -> bool:
+        path: str = scope["path"]
+        if path == GRAPHQL_PATH:
+            # A GET without a query runs nothing: browsers open GraphiQL so, whose requests then
+            # carry the token.
+            query = QueryParams(scope["query_string"]).get("query")
+            return not (scope["method"] == "GET" and query is None)
+        return path == REST_PATH or path.startswith(f"{REST_PATH}/")
+
+    async def _refuse(self, scope: Scope, send: Send, message: str, presented: bool) -> None:
+        body: dict[str, object]
+        if scope["path"] == GRAPHQL_PATH:
+            body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+        else:
+            body = {"detail": message}
+        content = json.dumps(body).encode()
+        headers = [*refusal_headers(presented, message), (b"content-length", b"%d" % len(content))]
+        await send({"type": "http.response.start", "status": 401, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
