@@ -11,7 +11,7 @@ import os
 import shutil
 import socket
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
@@ -31,7 +31,7 @@ from tests.servers import (
     _wait_until_up,
     running_server,
 )
-from tests.tokens import SECRET
+from tests.tokens import SECRET, bearer, token
 
 # Re-exported: the acceptance tests import these from here.
 __all__ = [
@@ -51,22 +51,55 @@ JWT_MODE = {"AUTH_MODE": "jwt", "JWT_SECRET": SECRET, "JWT_LEEWAY_SECONDS": "0"}
 _DELETE_ALL = GraphQLRequest("mutation { deleteTodos { affectedCount } }")
 
 
-# ACCEPTANCE_URL names one deployed service, tested once; otherwise one server per database.
+# ACCEPTANCE_URL names one deployed service, tested once; otherwise one server per database, in
+# each mode: AUTH_MODE=none, and AUTH_MODE=jwt ("+jwt"), where the tests act as one user.
 DEPLOYED = "deployed"
-SERVICES = [DEPLOYED] if os.environ.get("ACCEPTANCE_URL") else BACKENDS
+SERVICES = (
+    [DEPLOYED]
+    if os.environ.get("ACCEPTANCE_URL")
+    else [*BACKENDS, *(f"{backend}+jwt" for backend in BACKENDS)]
+)
+# The user the acceptance tests act as in jwt mode (their token lasts longer than any run).
+ACCEPTANCE_USER = "acceptance"
+TOKEN_SECONDS = 4 * 3600
+
+
+@dataclass(frozen=True)
+class Service:
+    """A running service, and the headers every request to it carries: in AUTH_MODE=jwt the
+    acceptance user's bearer token (sent over WebSockets in connection_init), none otherwise."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def graphql_ws(self) -> str:
+        return self.url.replace("http", "ws", 1) + "/graphql"
 
 
 @pytest.fixture(scope="session", params=SERVICES)
-def service_url(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[str]:
-    """The base URL of a running service."""
+def service(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[Service]:
     if request.param == DEPLOYED:
         # One replica for the whole run: changes made through two replicas may interleave.
-        yield _replicas()[0]
+        jwt_mode = os.environ.get("ACCEPTANCE_AUTH_MODE") == "jwt"
+        yield Service(_replicas()[0], _acceptance_headers() if jwt_mode else {})
         return
-    database = database_url(request.param, tmp_dir, "acceptance")
+    backend, _, mode = request.param.partition("+")
+    database = database_url(backend, tmp_dir, f"acceptance_{mode or 'none'}")
     asyncio.run(recreate(database))
-    with running_server({"DATABASE_URL": database}) as server:
-        yield server.url
+    env = {"DATABASE_URL": database, **(JWT_MODE if mode == "jwt" else {})}
+    with running_server(env) as server:
+        yield Service(server.url, _acceptance_headers() if mode == "jwt" else {})
+
+
+def _acceptance_headers() -> dict[str, str]:
+    return bearer(token(ACCEPTANCE_USER, lifetime=TOKEN_SECONDS))
+
+
+@pytest.fixture(scope="session")
+def service_url(service: Service) -> str:
+    """The base URL of a running service (see `service` for the headers its requests need)."""
+    return service.url
 
 
 @pytest.fixture(scope="session")
@@ -111,17 +144,19 @@ def replica_urls(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[list[
 
 
 @pytest.fixture
-async def session(service_url: str) -> AsyncIterator[AsyncClientSession]:
+async def session(service: Service) -> AsyncIterator[AsyncClientSession]:
     """A gql session on the service, which starts with no todos."""
-    transport = HTTPXAsyncTransport(url=f"{service_url}/graphql", timeout=30)
+    transport = HTTPXAsyncTransport(
+        url=f"{service.url}/graphql", headers=service.headers, timeout=30
+    )
     async with Client(transport=transport) as gql_session:
         await gql_session.execute(_DELETE_ALL)
         yield gql_session
 
 
 @pytest.fixture
-def http(service_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=service_url) as client:
+def http(service: Service) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=service.url, headers=service.headers) as client:
         yield client
 
 

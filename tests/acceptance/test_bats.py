@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.acceptance.conftest import Service
+
 pytestmark = pytest.mark.acceptance
 
 BATS_FILE = Path(__file__).with_name("todobackend.bats")
@@ -29,10 +31,16 @@ def tools() -> None:
 
 
 @pytest.mark.usefixtures("tools")
-def test_the_books_bats_cases_pass(service_url: str) -> None:
+def test_the_books_bats_cases_pass(service: Service, tmp_path: Path) -> None:
+    env = {**os.environ, "SERVICE_URL": service.url}
+    if service.headers:
+        # jwt mode: every curl of the book's cases sends the token, from curl's own config file.
+        lines = [f'header = "{name}: {value}"' for name, value in service.headers.items()]
+        (tmp_path / ".curlrc").write_text("\n".join(lines) + "\n")
+        env["CURL_HOME"] = str(tmp_path)
     result = subprocess.run(
         ["bats", "--tap", str(BATS_FILE)],
-        env={**os.environ, "SERVICE_URL": service_url},
+        env=env,
         capture_output=True,
         text=True,
         timeout=TIMEOUT_SECONDS,

@@ -18,7 +18,7 @@ from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.acceptance.conftest import Server, running_server
+from tests.acceptance.conftest import Server, Service, running_server
 from tests.databases import database_url, recreate
 
 pytestmark = pytest.mark.acceptance
@@ -58,10 +58,10 @@ class Stream:
 
 @contextlib.asynccontextmanager
 async def streaming(
-    url: str, after: str | None, protocol: str = PROTOCOLS[0]
+    service: Service, after: str | None, protocol: str = PROTOCOLS[0]
 ) -> AsyncIterator[Stream]:
     transport = WebsocketsTransport(
-        url=url.replace("http", "ws", 1) + "/graphql", subprotocols=[protocol]
+        url=service.graphql_ws, subprotocols=[protocol], init_payload=service.headers
     )
     stream = Stream()
     async with Client(transport=transport) as session:
@@ -81,8 +81,8 @@ async def streaming(
                 await task
 
 
-async def graphql(url: str, query: str, **variables: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+async def graphql(service: Service, query: str, **variables: Any) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=service.url, headers=service.headers, timeout=30) as http:
         body: dict[str, Any] = (
             await http.post("/graphql", json={"query": query, "variables": variables})
         ).json()
@@ -91,41 +91,41 @@ async def graphql(url: str, query: str, **variables: Any) -> dict[str, Any]:
     return data
 
 
-async def create(url: str, title: str) -> str:
-    todo_id: str = (await graphql(url, CREATE, title=title))["createTodo"]["id"]
+async def create(service: Service, title: str) -> str:
+    todo_id: str = (await graphql(service, CREATE, title=title))["createTodo"]["id"]
     return todo_id
 
 
-async def a_cursor(url: str) -> str:
+async def a_cursor(service: Service) -> str:
     """A cursor from which to follow every later change: a marker's, seen by a live subscriber
     (which starts asynchronously, so markers are made until one arrives)."""
-    async with streaming(url, None) as live:
+    async with streaming(service, None) as live:
         deadline = time.monotonic() + WAIT_SECONDS
         while time.monotonic() < deadline:
-            marker = await create(url, "marker")
+            marker = await create(service, "marker")
             with contextlib.suppress(AssertionError):
                 event = await live.until(lambda e, m=marker: e["id"] == m, seconds=0.3)
                 return str(event["cursor"])
     raise AssertionError("no subscription received an event")
 
 
-async def test_a_replay_from_a_cursor_equals_the_live_stream(service_url: str) -> None:
-    start = await a_cursor(service_url)
-    async with streaming(service_url, start) as live:
-        ids = [await create(service_url, f"t{n}") for n in range(5)]
+async def test_a_replay_from_a_cursor_equals_the_live_stream(service: Service) -> None:
+    start = await a_cursor(service)
+    async with streaming(service, start) as live:
+        ids = [await create(service, f"t{n}") for n in range(5)]
         for todo_id in ids[:3]:
-            await graphql(service_url, UPDATE, id=todo_id, title="renamed")
+            await graphql(service, UPDATE, id=todo_id, title="renamed")
         await live.until(lambda e: e["id"] == ids[2] and e["kind"] == "UPDATED")
-    async with streaming(service_url, start, PROTOCOLS[1]) as replay:
+    async with streaming(service, start, PROTOCOLS[1]) as replay:
         await replay.until(lambda e: e["id"] == ids[2] and e["kind"] == "UPDATED")
     assert replay.events == live.events
     assert [e["id"] for e in live.events[:5]] == ids
 
 
-async def refusal(url: str, cursor: str) -> str:
+async def refusal(service: Service, cursor: str) -> str:
     """The error code a subscription after `cursor` is refused with."""
     transport = WebsocketsTransport(
-        url=url.replace("http", "ws", 1) + "/graphql", subprotocols=[PROTOCOLS[0]]
+        url=service.graphql_ws, subprotocols=[PROTOCOLS[0]], init_payload=service.headers
     )
     async with Client(transport=transport) as session:
         request = GraphQLRequest(SUBSCRIBE, variable_values={"after": cursor})
@@ -137,10 +137,10 @@ async def refusal(url: str, cursor: str) -> str:
     return code
 
 
-async def test_cursors_are_checked(service_url: str) -> None:
+async def test_cursors_are_checked(service: Service) -> None:
     never = base64.urlsafe_b64encode(b"TodoEvent:999999999999").decode()
-    assert await refusal(service_url, "not a cursor") == "BAD_USER_INPUT"
-    assert await refusal(service_url, never) == "CURSOR_EXPIRED"
+    assert await refusal(service, "not a cursor") == "BAD_USER_INPUT"
+    assert await refusal(service, never) == "CURSOR_EXPIRED"
 
 
 @pytest.fixture
@@ -158,7 +158,7 @@ def two_processes(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[tupl
 async def test_two_processes_without_redis_send_every_event_in_one_order(
     two_processes: tuple[Server, Server],
 ) -> None:
-    here, there = (server.url for server in two_processes)
+    here, there = (Service(server.url) for server in two_processes)
     start = await a_cursor(here)
     async with streaming(here, start) as near, streaming(there, start, PROTOCOLS[1]) as far:
         ids = []
@@ -176,26 +176,27 @@ async def test_two_processes_without_redis_send_every_event_in_one_order(
 async def test_a_process_killed_under_writes_leaves_every_acknowledged_change_in_the_log(
     two_processes: tuple[Server, Server],
 ) -> None:
-    doomed, survivor = two_processes
-    start = await a_cursor(survivor.url)
+    doomed, survivor = (Service(server.url) for server in two_processes)
+    doomed_process = two_processes[0].process
+    start = await a_cursor(survivor)
     acknowledged: list[tuple[str, int]] = []  # (id, version) of every answered change
 
     async def write(writer: int) -> None:
         with contextlib.suppress(httpx.HTTPError):
-            todo_id = await create(doomed.url, f"w{writer}")
+            todo_id = await create(doomed, f"w{writer}")
             acknowledged.append((todo_id, 1))
             for n in range(10_000):
-                data = await graphql(doomed.url, UPDATE, id=todo_id, title=f"w{writer}.{n}")
+                data = await graphql(doomed, UPDATE, id=todo_id, title=f"w{writer}.{n}")
                 acknowledged.append((todo_id, data["updateTodo"]["version"]))
 
     writers = [asyncio.create_task(write(n)) for n in range(8)]
     await asyncio.sleep(1.5)
-    doomed.process.send_signal(signal.SIGKILL)
+    doomed_process.send_signal(signal.SIGKILL)
     await asyncio.gather(*writers)
     assert len(acknowledged) > 50, "too little written before the kill to tell"
 
-    end = await create(survivor.url, "end")
-    async with streaming(survivor.url, start) as replay:
+    end = await create(survivor, "end")
+    async with streaming(survivor, start) as replay:
         await replay.until(lambda e: e["id"] == end)
     logged = [(e["id"], e["version"]) for e in replay.events if e["kind"] != "DELETED"]
     assert len(logged) == len(set(logged)), "a change is in the log twice"
@@ -215,6 +216,6 @@ def short_retention(tmp_dir: str) -> Iterator[Server]:
 async def test_events_past_retention_are_deleted_and_their_cursors_expire(
     short_retention: Server,
 ) -> None:
-    old = await a_cursor(short_retention.url)
+    old = await a_cursor(Service(short_retention.url))
     await asyncio.sleep(2.5)  # retention runs every quarter of it (at least every 0.5 s)
-    assert await refusal(short_retention.url, old) == "CURSOR_EXPIRED"
+    assert await refusal(Service(short_retention.url), old) == "CURSOR_EXPIRED"

@@ -13,7 +13,7 @@ import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.acceptance.conftest import LocalRedis
+from tests.acceptance.conftest import LocalRedis, Service
 
 pytestmark = pytest.mark.acceptance
 
@@ -41,10 +41,11 @@ class Listener:
 
 
 @contextlib.asynccontextmanager
-async def listening(base_url: str, protocol: str) -> AsyncIterator[Listener]:
-    """Subscribe on `base_url`, and return once events provably reach the subscription."""
+async def listening(service: Service, protocol: str) -> AsyncIterator[Listener]:
+    """Subscribe on `service`, and return once events provably reach the subscription."""
+    # A token goes in connection_init's payload, as Apollo's and graphql-ws's connectionParams.
     transport = WebsocketsTransport(
-        url=base_url.replace("http", "ws", 1) + "/graphql", subprotocols=[protocol]
+        url=service.graphql_ws, subprotocols=[protocol], init_payload=service.headers
     )
     listener = Listener()
     async with Client(transport=transport) as session:
@@ -55,7 +56,7 @@ async def listening(base_url: str, protocol: str) -> AsyncIterator[Listener]:
 
         task = asyncio.create_task(collect())
         try:
-            await _until_subscribed(base_url, listener)
+            await _until_subscribed(service, listener)
             yield listener
         finally:
             task.cancel()
@@ -63,19 +64,19 @@ async def listening(base_url: str, protocol: str) -> AsyncIterator[Listener]:
                 await task
 
 
-async def _until_subscribed(base_url: str, listener: Listener) -> None:
+async def _until_subscribed(service: Service, listener: Listener) -> None:
     """The server starts a subscription asynchronously: probe with changes until one arrives."""
-    probe = await mutate(base_url, CREATE, input={"title": "probe"})
+    probe = await mutate(service, CREATE, input={"title": "probe"})
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
         try:
             await asyncio.wait_for(listener.received.get(), 0.2)
             break
         except TimeoutError:
-            await mutate(base_url, UPDATE, id=probe["createTodo"]["id"], input={"order": 1})
+            await mutate(service, UPDATE, id=probe["createTodo"]["id"], input={"order": 1})
     else:
         raise AssertionError("the subscription never received an event")
-    await mutate(base_url, DELETE, id=probe["createTodo"]["id"])
+    await mutate(service, DELETE, id=probe["createTodo"]["id"])
     await _drain_until_deleted(listener, probe["createTodo"]["id"])
 
 
@@ -94,8 +95,8 @@ DELETE = "mutation($id: ID!) { deleteTodo(id: $id) { __typename } }"
 SET_ALL = "mutation { setTodosCompleted(completed: true) { affectedCount } }"
 
 
-async def mutate(base_url: str, query: str, **variables: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base_url) as http:
+async def mutate(service: Service, query: str, **variables: Any) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=service.url, headers=service.headers) as http:
         response = await http.post("/graphql", json={"query": query, "variables": variables})
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
@@ -105,15 +106,15 @@ async def mutate(base_url: str, query: str, **variables: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 async def test_every_kind_of_change_arrives_in_commit_order(
-    service_url: str, protocol: str
+    service: Service, protocol: str
 ) -> None:
-    await mutate(service_url, "mutation { deleteTodos { affectedCount } }")  # SET_ALL's scope
-    async with listening(service_url, protocol) as listener:
-        first = (await mutate(service_url, CREATE, input={"title": "first"}))["createTodo"]
-        second = (await mutate(service_url, CREATE, input={"title": "second"}))["createTodo"]
-        await mutate(service_url, UPDATE, id=first["id"], input={"title": "renamed"})
-        await mutate(service_url, SET_ALL)
-        await mutate(service_url, DELETE, id=second["id"])
+    await mutate(service, "mutation { deleteTodos { affectedCount } }")  # SET_ALL's scope
+    async with listening(service, protocol) as listener:
+        first = (await mutate(service, CREATE, input={"title": "first"}))["createTodo"]
+        second = (await mutate(service, CREATE, input={"title": "second"}))["createTodo"]
+        await mutate(service, UPDATE, id=first["id"], input={"title": "renamed"})
+        await mutate(service, SET_ALL)
+        await mutate(service, DELETE, id=second["id"])
         received = await listener.take(6)
     assert [(e["kind"], e["id"]) for e in received] == [
         ("CREATED", first["id"]),
@@ -130,7 +131,7 @@ async def test_every_kind_of_change_arrives_in_commit_order(
 async def test_changes_made_through_one_process_reach_subscribers_of_another(
     replica_urls: list[str],
 ) -> None:
-    here, there = replica_urls
+    here, there = (Service(url) for url in replica_urls)
     async with listening(here, PROTOCOLS[0]) as listener:
         todo = (await mutate(there, CREATE, input={"title": "from there"}))["createTodo"]
         await mutate(here, UPDATE, id=todo["id"], input={"completed": True})
@@ -140,9 +141,9 @@ async def test_changes_made_through_one_process_reach_subscribers_of_another(
     assert {e["id"] for e in received} == {todo["id"]}
 
 
-async def events_health(base_url: str, wanted: str) -> None:
+async def events_health(service: Service, wanted: str) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
-    async with httpx.AsyncClient(base_url=base_url) as http:
+    async with httpx.AsyncClient(base_url=service.url) as http:
         while (await http.get("/health")).json()["events"] != wanted:
             assert time.monotonic() < deadline, f"/health never said events {wanted}"
             await asyncio.sleep(0.1)
@@ -152,7 +153,7 @@ async def events_health(base_url: str, wanted: str) -> None:
 async def test_redis_down_degrades_events_but_not_writes_and_delivery_resumes(
     replica_urls: list[str], local_redis: LocalRedis
 ) -> None:
-    here, there = replica_urls
+    here, there = (Service(url) for url in replica_urls)
     async with listening(here, PROTOCOLS[0]) as listener:
         local_redis.stop()
         try:
@@ -171,22 +172,21 @@ async def test_redis_down_degrades_events_but_not_writes_and_delivery_resumes(
 
 
 async def test_events_of_each_todo_arrive_in_version_order_under_concurrent_writers(
-    service_url: str,
+    service: Service,
 ) -> None:
     # Writers racing on a few todos through one process: each event leaves in log order, so a
     # todo's versions never go back (the commit that is awaited first is not always the first).
     todos = [
-        (await mutate(service_url, CREATE, input={"title": f"t{n}"}))["createTodo"]
-        for n in range(4)
+        (await mutate(service, CREATE, input={"title": f"t{n}"}))["createTodo"] for n in range(4)
     ]
     writers, updates = 24, 20
     async with (
-        listening(service_url, PROTOCOLS[0]) as first,
-        listening(service_url, PROTOCOLS[1]) as second,
+        listening(service, PROTOCOLS[0]) as first,
+        listening(service, PROTOCOLS[1]) as second,
     ):
 
         async def write(writer: int) -> None:
-            async with httpx.AsyncClient(base_url=service_url) as http:
+            async with httpx.AsyncClient(base_url=service.url, headers=service.headers) as http:
                 for n in range(updates):
                     todo = todos[(writer + n) % len(todos)]
                     variables = {"id": todo["id"], "input": {"order": n}}

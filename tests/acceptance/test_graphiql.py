@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # Playwright itself is imported by the browser tests only
 
 # Native: GraphiQL is a development tool; the deployed (production) stack serves none.
 pytestmark = [pytest.mark.acceptance, pytest.mark.native]
-on_one_backend = pytest.mark.parametrize("service_url", SERVICES[:1], indirect=True)
+on_one_backend = pytest.mark.parametrize("service", SERVICES[:1], indirect=True)
 
 CREATE = """mutation Create($title: String!) {
   createTodo(input: {title: $title}) { __typename ... on Todo { id title } }

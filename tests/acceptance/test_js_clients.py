@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.acceptance.conftest import Service
+
 pytestmark = pytest.mark.acceptance
 
 JS_TESTS = Path(__file__).resolve().parent.parent / "js"
@@ -48,12 +50,15 @@ def node_ready() -> None:
         pytest.skip(message)
 
 
-def test_urql_and_graphql_ws_clients(node_ready: None, service_url: str) -> None:
+def test_urql_and_graphql_ws_clients(node_ready: None, service: Service) -> None:
     # The files by name: Node versions differ in what they make of a directory argument.
     files = sorted(str(path) for path in JS_TESTS.glob("*.test.mjs"))
     assert files, f"no *.test.mjs in {JS_TESTS}"
     command = ["node", "--test", "--test-concurrency=1", "--test-reporter=spec", *files]
-    env = {**os.environ, "SERVICE_URL": service_url, "NO_COLOR": "1"}
+    env = {**os.environ, "SERVICE_URL": service.url, "NO_COLOR": "1"}
+    # jwt mode: the token, which support.mjs sends as urql and graphql-ws clients send it.
+    authorization = service.headers.get("Authorization", "")
+    env["SERVICE_TOKEN"] = authorization.removeprefix("Bearer ")
     # A session of its own, so that a timeout ends the runner's per-file processes too.
     with subprocess.Popen(
         command,

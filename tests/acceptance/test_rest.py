@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.acceptance.conftest import Service
 from tests.acceptance.test_events import PROTOCOLS, listening, mutate
 
 pytestmark = pytest.mark.acceptance
@@ -23,11 +24,13 @@ SIMPLE_METHODS = {"GET", "HEAD", "POST"}
 
 class Browser:
     """Requests as a page on another origin makes them: each with an Origin header, the ones a
-    browser preflights (a JSON body; PUT, PATCH, DELETE) after an OPTIONS that must allow them,
-    and every response readable by the page only when it allows the origin."""
+    browser preflights (a JSON body; PUT, PATCH, DELETE; an Authorization header) after an OPTIONS
+    that must allow them, and every response readable by the page only when it allows the
+    origin. The client's own headers (a bearer token in jwt mode) go with every request."""
 
     def __init__(self, http: httpx.AsyncClient) -> None:
         self.http = http
+        self.authorized = "authorization" in http.headers
 
     async def request(self, method: str, url: str, body: object = None) -> httpx.Response:
         headers = {"origin": ORIGIN}
@@ -35,7 +38,7 @@ class Browser:
         if body is not None:
             headers["content-type"] = "application/json"
             content = json.dumps(body)
-        if method not in SIMPLE_METHODS or body is not None:
+        if method not in SIMPLE_METHODS or body is not None or self.authorized:
             await self._preflight(method, url, with_content_type=body is not None)
         response = await self.http.request(method, url, headers=headers, content=content)
         allowed = response.headers.get("access-control-allow-origin")
@@ -44,14 +47,18 @@ class Browser:
 
     async def _preflight(self, method: str, url: str, with_content_type: bool) -> None:
         headers = {"origin": ORIGIN, "access-control-request-method": method}
-        if with_content_type:
-            headers["access-control-request-headers"] = "content-type"
-        response = await self.http.options(url, headers=headers)
+        asked = [name for name, asks in (("content-type", with_content_type),
+                                         ("authorization", self.authorized)) if asks]  # fmt: skip
+        if asked:
+            headers["access-control-request-headers"] = ",".join(asked)
+        # A preflight carries no credentials: the browser sends none with it.
+        async with httpx.AsyncClient(base_url=self.http.base_url) as anonymous:
+            response = await anonymous.options(url, headers=headers)
         assert response.status_code == 200, f"preflight of {method} {url}: {response.text}"
         assert response.headers["access-control-allow-origin"] in ("*", ORIGIN)
         assert method in response.headers["access-control-allow-methods"].split(", ")
-        if with_content_type:
-            assert "content-type" in response.headers["access-control-allow-headers"].lower()
+        for name in asked:
+            assert name in response.headers["access-control-allow-headers"].lower()
 
     async def get(self, url: str) -> httpx.Response:
         return await self.request("GET", url)
@@ -79,9 +86,9 @@ class Browser:
 
 
 @pytest.fixture
-async def browser(service_url: str) -> AsyncIterator[Browser]:
+async def browser(service: Service) -> AsyncIterator[Browser]:
     """A browser on the service, whose list it has emptied (the spec's beforeEach)."""
-    async with httpx.AsyncClient(base_url=service_url, timeout=30) as http:
+    async with httpx.AsyncClient(base_url=service.url, headers=service.headers, timeout=30) as http:
         browser = Browser(http)
         assert (await browser.delete("/todos")).status_code == 204
         yield browser
@@ -215,20 +222,20 @@ GET = "query($id: ID!) { todo(id: $id) { id title version } }"
 DELETE = "mutation($id: ID!) { deleteTodo(id: $id) { __typename } }"
 
 
-async def test_a_rest_create_appears_in_graphql(browser: Browser, service_url: str) -> None:
+async def test_a_rest_create_appears_in_graphql(browser: Browser, service: Service) -> None:
     todo = await browser.create(title="from REST", order=2)
-    nodes = (await mutate(service_url, TODOS))["todos"]["nodes"]
+    nodes = (await mutate(service, TODOS))["todos"]["nodes"]
     assert nodes == [
         {"id": global_id(todo), "title": "from REST", "completed": False, "order": 2, "version": 1}
     ]
     await browser.patch(todo["url"], {"completed": True})
-    fetched = (await mutate(service_url, GET, id=global_id(todo)))["todo"]
+    fetched = (await mutate(service, GET, id=global_id(todo)))["todo"]
     assert fetched["version"] == 2
 
 
-async def test_a_graphql_delete_makes_the_rest_get_404(browser: Browser, service_url: str) -> None:
+async def test_a_graphql_delete_makes_the_rest_get_404(browser: Browser, service: Service) -> None:
     todo = await browser.create(title="doomed")
-    deleted = await mutate(service_url, DELETE, id=global_id(todo))
+    deleted = await mutate(service, DELETE, id=global_id(todo))
     assert deleted["deleteTodo"]["__typename"] == "DeletedTodo"
     response = await browser.get(todo["url"])
     assert response.status_code == 404
@@ -237,9 +244,9 @@ async def test_a_graphql_delete_makes_the_rest_get_404(browser: Browser, service
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 async def test_rest_writes_reach_todo_events_subscribers(
-    browser: Browser, service_url: str, protocol: str
+    browser: Browser, service: Service, protocol: str
 ) -> None:
-    async with listening(service_url, protocol) as listener:
+    async with listening(service, protocol) as listener:
         todo = await browser.create(title="announced")
         await browser.patch(todo["url"], {"title": "renamed", "completed": True})
         await browser.delete(todo["url"])

@@ -16,6 +16,13 @@ export const SERVICE_URL = given.replace(/\/+$/, '');
 export const GRAPHQL_URL = `${SERVICE_URL}/graphql`;
 export const WS_URL = GRAPHQL_URL.replace(/^http/, 'ws');
 
+/**
+ * AUTH_MODE=jwt: SERVICE_TOKEN is the user's bearer token, sent as a frontend sends it: urql's
+ * fetchOptions on every request, graphql-ws's connectionParams in connection_init.
+ */
+const TOKEN = process.env.SERVICE_TOKEN;
+const AUTHORIZATION = TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {};
+
 /** How long to wait for one event before failing. */
 export const WAIT_MS = 10_000;
 
@@ -36,6 +43,7 @@ export function urqlClient() {
     exchanges: [cacheExchange, fetchExchange],
     // Every read goes to the service: the tests check what it stores, not the client's cache.
     requestPolicy: 'network-only',
+    fetchOptions: () => ({ headers: AUTHORIZATION }),
     fetch: (url, init) => {
       methods.push({ method: init?.method ?? 'GET', url: String(url) });
       return fetch(url, init);
@@ -182,6 +190,7 @@ export class EventListener {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
+      connectionParams: () => AUTHORIZATION,
     });
     this.unsubscribe = this.wsClient.subscribe(
       { query: TODO_EVENTS, variables: { after } },
