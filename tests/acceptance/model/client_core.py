@@ -21,9 +21,19 @@ class ClientCore:
     """One client's connection to the service and its share of the model's records."""
 
     def __init__(
-        self, url: str, rng: random.Random, known: dict[str, State], history: History
+        self,
+        url: str,
+        rng: random.Random,
+        known: dict[str, State],
+        history: History,
+        headers: dict[str, str] | None = None,
+        strangers: dict[str, State] | None = None,
     ) -> None:
-        self.http = httpx.AsyncClient(base_url=url, timeout=30)
+        # `headers`: the user's bearer token in jwt mode; `strangers`: another user's view of
+        # their todos, which this one then tries to read and change now and then (each answer
+        # must be the one for a todo that does not exist).
+        self.http = httpx.AsyncClient(base_url=url, headers=headers, timeout=30)
+        self.strangers = strangers if strangers is not None else {}
         self.rng = rng
         self.known = known  # every client's last view of each todo, shared
         self.history = history
@@ -75,6 +85,8 @@ class ClientCore:
         return f"{' '.join(words)} {self.rng.randrange(1000)}"
 
     def _pick(self) -> State | None:
+        if self.strangers and self.rng.random() < 0.1:
+            return self.rng.choice(list(self.strangers.values()))
         if not self.known or self.rng.random() < 0.05:
             return None
         return self.rng.choice(list(self.known.values()))

@@ -17,9 +17,15 @@ class Client(GraphQLOperations, RestOperations):
     """A client: its operations over GraphQL and REST, drawn at random by weight."""
 
     def __init__(
-        self, url: str, rng: random.Random, known: dict[str, State], history: History
+        self,
+        url: str,
+        rng: random.Random,
+        known: dict[str, State],
+        history: History,
+        headers: dict[str, str] | None = None,
+        strangers: dict[str, State] | None = None,
     ) -> None:
-        super().__init__(url, rng, known, history)
+        super().__init__(url, rng, known, history, headers, strangers)
         self.operations: list[tuple[Callable[[], Awaitable[None]], float]] = [
             (self.create, 10),
             (self.create_invalid, 2),

@@ -21,15 +21,18 @@ from typing import Any
 
 import httpx
 
-from tests.acceptance.conftest import LocalRedis, running_server
+from tests.acceptance.conftest import JWT_MODE, LocalRedis, running_server
 from tests.acceptance.model.clients import Client
 from tests.acceptance.model.documents import CREATE
 from tests.acceptance.model.invariants import Checker
 from tests.acceptance.model.records import Ack, Event, History, State
 from tests.acceptance.model.subscribers import PROTOCOLS, Subscriber
 from tests.databases import database_url, recreate
+from tests.tokens import bearer, token
 
-CONFIGURATIONS = ("sqlite", "mysql", "mysql-2-workers-redis")
+# "jwt": AUTH_MODE=jwt, with two users racing, each checked against a history of their own.
+CONFIGURATIONS = ("sqlite", "mysql", "mysql-2-workers-redis", "mysql-jwt")
+USERS = ("alice", "bob")
 
 SYNC_SECONDS = 30
 PAGE_SIZE = 7
@@ -100,16 +103,30 @@ def _from(events: list[Event], todo_id: str) -> int:
 
 
 async def run_model(
-    url: str, *, seed: int, seconds: float, clients: int = 8, rest_deletes_all: bool = True
+    url: str,
+    *,
+    seed: int,
+    seconds: float,
+    clients: int = 8,
+    rest_deletes_all: bool = True,
+    headers: dict[str, str] | None = None,
+    known: dict[str, State] | None = None,
+    strangers: dict[str, State] | None = None,
 ) -> Report:
-    """Load the service at `url` (which starts with no todos) and check what it answered."""
+    """Load the service at `url` (which starts with no todos, for this user: `headers` carry
+    their token in jwt mode) and check what it answered. `known` gathers the clients' view of
+    the user's todos; `strangers` is another user's, whose todos the clients try now and then."""
+    known = {} if known is None else known
     rng = random.Random(seed)
     history = History()
     report = Report(seed, seconds)
-    listeners = [Subscriber(url, protocol, history) for protocol in (*PROTOCOLS, PROTOCOLS[0])]
+    listeners = [
+        Subscriber(url, protocol, history, headers=headers)
+        for protocol in (*PROTOCOLS, PROTOCOLS[0])
+    ]
     tasks = [asyncio.create_task(listener.run()) for listener in listeners]
-    resumer = Subscriber(url, rng.choice(PROTOCOLS), history, random.Random(seed + 1))
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    resumer = Subscriber(url, rng.choice(PROTOCOLS), history, random.Random(seed + 1), headers)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=30) as http:
         try:
             # Subscriptions start asynchronously: a todo seen by all marks where checks begin;
             # the ones before it are where the replay starts from.
@@ -123,13 +140,13 @@ async def run_model(
             first = listeners[0].events[_from(listeners[0].events, start.id)]
             tasks.append(asyncio.create_task(resumer.run(after=first.cursor)))
             history.acks.append(start_ack)
-            known = {**before, start.id: start}
+            known.update({**before, start.id: start})
             until = time.monotonic() + seconds
             await asyncio.gather(
                 *(
-                    Client(url, random.Random(rng.random()), known, history).run(
-                        until, rest_deletes_all
-                    )
+                    Client(
+                        url, random.Random(rng.random()), known, history, headers, strangers
+                    ).run(until, rest_deletes_all)
                     for _ in range(clients)
                 )
             )
@@ -195,13 +212,42 @@ async def run_model(
     return report
 
 
+async def run_users(
+    url: str, users: list[dict[str, str]], *, seed: int, seconds: float, clients: int = 8
+) -> list[Report]:
+    """The model test for each user at once (each with its own seed, from `seed` on), each
+    user's answers checked against that user's own history: another's todo or event in them
+    is a violation. Each user's clients also try the next user's todos."""
+    known: list[dict[str, State]] = [{} for _ in users]
+    runs = [
+        run_model(
+            url,
+            seed=seed + n,
+            seconds=seconds,
+            clients=clients,
+            headers=headers,
+            known=known[n],
+            strangers=known[(n + 1) % len(users)] if len(users) > 1 else None,
+        )
+        for n, headers in enumerate(users)
+    ]
+    return list(await asyncio.gather(*runs))
+
+
 @contextlib.contextmanager
-def configured_service(configuration: str, folder: str) -> Iterator[str]:
-    """The URL of a service with no todos, in one of CONFIGURATIONS, started here."""
+def configured_service(
+    configuration: str, folder: str
+) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """The URL of a service with no todos, in one of CONFIGURATIONS, started here, and the
+    headers of each user that acts on it (one user, with none, but in jwt mode)."""
     backend = configuration.split("-")[0]
     database = database_url(backend, folder, f"model_{configuration.replace('-', '_')}")
     asyncio.run(recreate(database))
     env = {"DATABASE_URL": database}
+    users: list[dict[str, str]] = [{}]
+    if configuration.endswith("jwt"):
+        env |= JWT_MODE
+        users = [bearer(token(user, lifetime=4 * 3600)) for user in USERS]
     with contextlib.ExitStack() as stack:
         workers = 1
         if configuration.endswith("redis"):
@@ -210,7 +256,7 @@ def configured_service(configuration: str, folder: str) -> Iterator[str]:
             stack.callback(redis.stop)
             env["REDIS_URL"] = redis.url
             workers = 2
-        yield stack.enter_context(running_server(env, workers=workers)).url
+        yield stack.enter_context(running_server(env, workers=workers)).url, users
 
 
 def main() -> int:
@@ -224,14 +270,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="todobackend-soak-") as folder:
         for configuration in [arguments.only] if arguments.only else CONFIGURATIONS:
             seed = arguments.seed if arguments.seed is not None else random.randrange(10**9)
-            with configured_service(configuration, folder) as url:
-                report = asyncio.run(
-                    run_model(url, seed=seed, seconds=arguments.seconds, clients=arguments.clients)
+            with configured_service(configuration, folder) as (url, users):
+                reports = asyncio.run(
+                    run_users(
+                        url, users, seed=seed, seconds=arguments.seconds, clients=arguments.clients
+                    )
                 )
-            print(f"{configuration}: {report.summary()}", flush=True)
-            for violation in report.violations[:20]:
-                print(f"  {violation}")
-            failed = failed or bool(report.violations)
+            for report in reports:
+                print(f"{configuration}: {report.summary()}", flush=True)
+                for violation in report.violations[:20]:
+                    print(f"  {violation}")
+                failed = failed or bool(report.violations)
     return 1 if failed else 0
 
 

@@ -27,9 +27,15 @@ class Subscriber:
     """Collects every event it receives; `resuming` ones reconnect now and then with `after`."""
 
     def __init__(
-        self, url: str, protocol: str, history: History, rng: random.Random | None = None
+        self,
+        url: str,
+        protocol: str,
+        history: History,
+        rng: random.Random | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.url = url.replace("http", "ws", 1) + "/graphql"
+        self.init_payload = headers or {}  # the user's token, in connection_init (jwt mode)
         self.protocol = protocol
         self.history = history
         self.rng = rng  # set: drop the socket at random points and resume
@@ -58,7 +64,9 @@ class Subscriber:
     async def _listen(self, after: str | None, budget: int | None) -> None:
         if budget is not None:
             return await self._listen_then_drop(after, budget)
-        transport = WebsocketsTransport(url=self.url, subprotocols=[self.protocol])
+        transport = WebsocketsTransport(
+            url=self.url, subprotocols=[self.protocol], init_payload=self.init_payload
+        )
         request = GraphQLRequest(SUBSCRIBE, variable_values={"after": after})
         async with Client(transport=transport) as session:
             async for result in session.subscribe(request):
@@ -74,7 +82,7 @@ class Subscriber:
         async with websockets.connect(
             self.url, subprotocols=protocols, close_timeout=0.1
         ) as socket:
-            await socket.send(json.dumps({"type": "connection_init"}))
+            await socket.send(json.dumps({"type": "connection_init", "payload": self.init_payload}))
             while json.loads(await socket.recv())["type"] != "connection_ack":
                 pass
             payload = {"query": SUBSCRIBE, "variables": {"after": after}}
