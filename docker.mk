@@ -10,8 +10,19 @@ APP_VERSION ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # The test containers run as the caller, so the reports in build/reports are the caller's files.
 DOCKER_USER ?= $(shell id -u):$(shell id -g)
 DOCKER_REPORTS := build/reports
+# AUTH=jwt: `make release` runs the stack in AUTH_MODE=jwt, with a key pair made for the run (the
+# app checks tokens with its public half, the acceptance tests sign with its private half).
+AUTH ?= none
+JWT_KEYS := build/jwt
+ifeq ($(AUTH),jwt)
+RELEASE_ENV = AUTH_MODE=jwt ACCEPTANCE_AUTH_MODE=jwt \
+	JWT_PUBLIC_KEY="$$(awk '{printf "%s\\n", $$0}' $(JWT_KEYS)/public.pem)" \
+	ACCEPTANCE_JWT_PRIVATE_KEY="$$(awk '{printf "%s\\n", $$0}' $(JWT_KEYS)/private.pem)"
+else ifneq ($(AUTH),none)
+$(error AUTH must be none or jwt)
+endif
 
-.PHONY: version test release clean
+.PHONY: version test release clean jwt-keys
 
 version: ## print {"Version": "<git short hash>"} (APP_VERSION=... overrides it)
 	@echo '{"Version": "$(APP_VERSION)"}'
@@ -21,13 +32,21 @@ test: ## build the images (newer bases pulled), run the tests in Docker; reports
 	$(COMPOSE) build --pull test release
 	$(COMPOSE) run --rm --no-TTY --user $(DOCKER_USER) test
 
-release: ## migrate db, start app, run the acceptance tests against it, print the app's URL
+release: ## migrate db, start app, run the acceptance tests against it, print the app's URL (AUTH=jwt)
 	mkdir -p $(DOCKER_REPORTS)
+	$(if $(RELEASE_ENV),$(MAKE) --no-print-directory jwt-keys)
 	$(COMPOSE) run --rm --no-TTY migrate
-	$(COMPOSE) up --detach --wait --no-deps redis app
-	$(COMPOSE) run --rm --no-TTY --no-deps --user $(DOCKER_USER) acceptance
+	$(RELEASE_ENV) $(COMPOSE) up --detach --wait --no-deps redis app
+	$(RELEASE_ENV) $(COMPOSE) run --rm --no-TTY --no-deps --user $(DOCKER_USER) acceptance
 	@echo "App running at http://localhost:$$($(COMPOSE) port app 8000 | sed 's/.*://')"
+
+# A new ES256 key pair for each jwt release: nothing of it outlives the stack that uses it.
+jwt-keys:
+	mkdir -p $(JWT_KEYS)
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $(JWT_KEYS)/private.pem
+	openssl pkey -in $(JWT_KEYS)/private.pem -pubout -out $(JWT_KEYS)/public.pem
 
 clean: ## remove the Docker stack with its volumes, and the dangling todobackend images
 	$(COMPOSE) down --volumes --remove-orphans
+	rm -rf $(JWT_KEYS)
 	docker image prune --force --filter label=application=todobackend

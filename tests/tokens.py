@@ -3,7 +3,9 @@ made with them as an issuer would make them."""
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +19,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256!"
+# A deployed stack in jwt mode (`make release AUTH=jwt`) checks tokens with the public half of a
+# key pair made for the run; the acceptance tests get the private half (PEM, "\n" for its line
+# breaks) and sign with it.
+DEPLOYED_KEY = os.environ.get("ACCEPTANCE_JWT_PRIVATE_KEY", "")
 
 
 @dataclass(frozen=True)
@@ -51,6 +57,15 @@ def new_key(algorithm: str, kid: str = "key-1") -> SigningKey:
     raise ValueError(algorithm)
 
 
+@functools.cache
+def _deployed_key() -> SigningKey | None:
+    if not DEPLOYED_KEY:
+        return None
+    private = serialization.load_pem_private_key(DEPLOYED_KEY.replace("\\n", "\n").encode(), None)
+    algorithm = "ES256" if isinstance(private, ec.EllipticCurvePrivateKey) else "RS256"
+    return SigningKey(algorithm, private, kid="")
+
+
 def token(
     sub: object = "alice",
     *,
@@ -61,8 +76,11 @@ def token(
     headers: dict[str, Any] | None = None,
     **claims: Any,
 ) -> str:
-    """A JWT for `sub`, signed with `key` (HS256 with `secret` when None), valid for `lifetime`
-    seconds; `claims` add to or replace (None: leave out) the standard ones."""
+    """A JWT for `sub`, signed with `key` (when None: the deployed stack's key, if any, else
+    HS256 with `secret`), valid for `lifetime` seconds; `claims` add to or replace (None: leave
+    out) the standard ones."""
+    if key is None and secret == SECRET:
+        key = _deployed_key()
     now = int(time.time())
     payload: dict[str, Any] = {"sub": sub, "iat": now, "exp": now + int(lifetime)}
     payload |= claims
@@ -70,7 +88,8 @@ def token(
     header = dict(headers or {})
     if key is None:
         return jwt.encode(payload, secret, algorithm="HS256", headers=header or None)
-    header["kid"] = kid if kid is not None else key.kid
+    if kid is not None or key.kid:
+        header["kid"] = kid if kid is not None else key.kid
     return jwt.encode(payload, key.private, algorithm=key.algorithm, headers=header)
 
 

@@ -123,16 +123,17 @@ def _replicas() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def replica_urls(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[list[str]]:
+def replicas(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[list[Service]]:
     """Two service processes on one database, carrying events through one Redis: the replicas
     behind ACCEPTANCE_URL (ACCEPTANCE_REPLICAS says how many to expect), or two started here."""
     if os.environ.get("ACCEPTANCE_URL"):
         expected = int(os.environ.get("ACCEPTANCE_REPLICAS", "1"))
         if expected < 2:
             pytest.skip("ACCEPTANCE_REPLICAS does not announce two replicas")
-        replicas = _replicas()
-        assert len(replicas) == expected, f"expected {expected} replicas, found {replicas}"
-        yield replicas[:2]
+        urls = _replicas()
+        assert len(urls) == expected, f"expected {expected} replicas, found {urls}"
+        jwt_mode = os.environ.get("ACCEPTANCE_AUTH_MODE") == "jwt"
+        yield [Service(url, _acceptance_headers() if jwt_mode else {}) for url in urls[:2]]
         return
     local_redis: LocalRedis = request.getfixturevalue("local_redis")
     backend = "mysql" if os.environ.get("TEST_MYSQL_URL") else "sqlite"
@@ -140,7 +141,7 @@ def replica_urls(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[list[
     asyncio.run(recreate(database))
     env = {"DATABASE_URL": database, "REDIS_URL": local_redis.url}
     with running_server(env) as first, running_server(env) as second:
-        yield [first.url, second.url]
+        yield [Service(first.url), Service(second.url)]
 
 
 @pytest.fixture
@@ -162,14 +163,21 @@ def http(service: Service) -> Iterator[httpx.Client]:
 
 @dataclass(frozen=True)
 class JwtStack:
-    """A service in AUTH_MODE=jwt, and one in AUTH_MODE=none on the same database."""
+    """A service in AUTH_MODE=jwt, and (started here) one in AUTH_MODE=none on its database."""
 
     jwt_url: str
-    none_url: str  # the same database, served in AUTH_MODE=none
+    none_url: str | None  # None for the deployed stack (`make release AUTH=jwt`)
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
+@pytest.fixture(
+    scope="session", params=[DEPLOYED] if os.environ.get("ACCEPTANCE_URL") else BACKENDS
+)
 def jwt_stack(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[JwtStack]:
+    if request.param == DEPLOYED:
+        if os.environ.get("ACCEPTANCE_AUTH_MODE") != "jwt":
+            pytest.skip("the deployed stack runs in AUTH_MODE=none (make release AUTH=jwt: jwt)")
+        yield JwtStack(_replicas()[0], None)
+        return
     database = database_url(request.param, tmp_dir, "identity")
     asyncio.run(recreate(database))
     with (

@@ -129,9 +129,9 @@ async def test_every_kind_of_change_arrives_in_commit_order(
 
 
 async def test_changes_made_through_one_process_reach_subscribers_of_another(
-    replica_urls: list[str],
+    replicas: list[Service],
 ) -> None:
-    here, there = (Service(url) for url in replica_urls)
+    here, there = replicas
     async with listening(here, PROTOCOLS[0]) as listener:
         todo = (await mutate(there, CREATE, input={"title": "from there"}))["createTodo"]
         await mutate(here, UPDATE, id=todo["id"], input={"completed": True})
@@ -151,9 +151,9 @@ async def events_health(service: Service, wanted: str) -> None:
 
 @pytest.mark.native
 async def test_redis_down_degrades_events_but_not_writes_and_delivery_resumes(
-    replica_urls: list[str], local_redis: LocalRedis
+    replicas: list[Service], local_redis: LocalRedis
 ) -> None:
-    here, there = (Service(url) for url in replica_urls)
+    here, there = replicas
     async with listening(here, PROTOCOLS[0]) as listener:
         local_redis.stop()
         try:

@@ -22,6 +22,8 @@ from tests.acceptance.identity import (
 )
 from tests.tokens import bearer, token
 
+pytestmark = pytest.mark.acceptance
+
 
 async def test_events_live_and_replayed_are_each_users_own(jwt_stack: JwtStack) -> None:
     alice, bob = token("dave"), token("erin")
