@@ -29,7 +29,11 @@ from models import database
 from todos.search import search_key
 
 # What the service selects for a list page and for one todo, column for column.
-COLUMNS = "`created_at`,`updated_at`,`search_key`,`completed`,`version`,`id`,`order`,`title`"
+COLUMNS = (
+    "`created_at`,`updated_at`,`search_key`,`completed`,`version`,`id`,`order`,`title`,`owner`"
+)
+# Whose todos it serves: nobody's (AUTH_MODE=none), as the service's default.
+OWNER = ""
 LIST_SQL = (
     f"SELECT {COLUMNS} FROM `todo`"
     "{where} ORDER BY `order_missing` ASC,`order` ASC,`created_at` ASC,`id` ASC LIMIT %s"
@@ -39,15 +43,18 @@ AFTER_SQL = (
     "(`order_missing`>0 OR (`order_missing`=0 AND (`order`>=%s AND (`order`>%s OR "
     "(`created_at`>=%s AND (`created_at`>%s OR `id`>%s))))))"
 )
-STATS_SQL = "SELECT `completed` `completed`,COUNT(`id`) `n` FROM `todo` GROUP BY `completed`"
+STATS_SQL = (
+    "SELECT `completed` `completed`,COUNT(`id`) `n` FROM `todo` WHERE `owner`=%s "
+    "GROUP BY `completed`"
+)
 INSERT_SQL = (
     "INSERT INTO `todo` (`title`,`completed`,`order`,`version`,`created_at`,`updated_at`,"
-    "`search_key`) VALUES (%s,%s,%s,%s,%s,%s,%s)"
+    "`search_key`,`owner`) VALUES (%s,%s,%s,%s,%s,%s,%s,%s)"
 )
 UPDATE_SQL = "UPDATE `todo` SET `completed`=%s,`version`=`version`+1,`updated_at`=%s WHERE `id`=%s"
 # The todo locked first, then changed: the service's update (the event log's triggers write the
 # event in the same statement, in the database, for the ceiling as for the service).
-LOCK_SQL = f"SELECT {COLUMNS} FROM `todo` WHERE `id`=%s LIMIT 1 FOR UPDATE"
+LOCK_SQL = f"SELECT {COLUMNS} FROM `todo` WHERE `id`=%s AND `owner`=%s LIMIT 1 FOR UPDATE"
 DEFAULT_SORT = [["order", "asc"], ["created_at", "asc"]]
 MAX_PAGE_SIZE = 100
 LIST_FIELDS = ("id", "title", "completed", "order", "version")
@@ -75,8 +82,8 @@ def _pk(global_id: str) -> int | None:
 
 
 def fingerprint(completed: bool | None) -> str:
-    """What a cursor is bound to: the filter (completed, no search) and the sort."""
-    shape = [completed, "", DEFAULT_SORT]
+    """What a cursor is bound to: the owner, the filter (completed, no search) and the sort."""
+    shape = [OWNER, completed, "", DEFAULT_SORT]
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
 
 
@@ -121,8 +128,8 @@ async def todos(request: Request) -> Response:
     size = min(50 if first is None else first, MAX_PAGE_SIZE)
     completed = variables.get("completed")
     bound_to = fingerprint(completed)
-    conditions: list[str] = []
-    parameters: list[Any] = []
+    conditions: list[str] = ["`owner`=%s"]
+    parameters: list[Any] = [OWNER]
     if completed is not None:
         conditions.append("`completed`=%s")
         parameters.append(completed)
@@ -154,7 +161,7 @@ async def stats(request: Request) -> Response:
     """todoStats { total completed active }"""
     await _variables(request)
     async with request.app.state.pool.acquire() as connection, connection.cursor() as sql:
-        await sql.execute(STATS_SQL)
+        await sql.execute(STATS_SQL, [OWNER])
         groups = await sql.fetchall()
     total = sum(n for _, n in groups)
     completed = sum(n for done, n in groups if done)
@@ -171,7 +178,7 @@ async def create(request: Request) -> Response:
     order = variables.get("order")
     created_at = datetime.now(UTC).replace(tzinfo=None)
     async with request.app.state.pool.acquire() as connection, connection.cursor() as sql:
-        values = [title, False, order, 1, created_at, created_at, search_key(title)]
+        values = [title, False, order, 1, created_at, created_at, search_key(title), OWNER]
         await sql.execute(INSERT_SQL, values)
         pk = sql.lastrowid
     todo = {"__typename": "Todo", "id": global_id(pk), "title": title, "completed": False}
@@ -189,7 +196,7 @@ async def update(request: Request) -> Response:
         await connection.begin()
         try:
             async with connection.cursor(aiomysql.DictCursor) as sql:
-                await sql.execute(LOCK_SQL, [pk])
+                await sql.execute(LOCK_SQL, [pk, OWNER])
                 row = await sql.fetchone()
                 if row is not None:
                     now = datetime.now(UTC).replace(tzinfo=None)
