@@ -3,8 +3,7 @@ nothing in between. Same driver (aiomysql, pooled as Tortoise pools it), the sam
 service sends (captured from MariaDB's general log), the same JSON bytes in the response.
 
 Run as the service runs (`uvicorn bench.ceiling:app`, from the repository root, with its
-DATABASE_URL=mysql://...). Each route takes the POST body of /graphql and reads its variables.
-"""
+DATABASE_URL=mysql://...). Each route takes the POST body of /graphql and reads its variables."""
 
 from __future__ import annotations
 
@@ -17,23 +16,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import aiomysql  # type: ignore[import-untyped]
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from tortoise.backends.base.config_generator import expand_db_url
 
 from models import database
 from todos.search import search_key
+from todos.sql import DIALECTS
 
-# What the service selects for a list page and for one todo, column for column.
-COLUMNS = (
-    "`created_at`,`updated_at`,`search_key`,`completed`,`version`,`id`,`order`,`title`,`owner`"
-)
-# Whose todos it serves: nobody's (AUTH_MODE=none), as the service's default.
-OWNER = ""
+COLUMNS = DIALECTS["mysql"].columns()  # what the service selects, column for column
+# Whose todos it serves: nobody's (AUTH_MODE=none, the service's default), or CEILING_OWNER's.
+OWNER = os.environ.get("CEILING_OWNER", "")
 LIST_SQL = (
     f"SELECT {COLUMNS} FROM `todo`"
     "{where} ORDER BY `order_missing` ASC,`order` ASC,`created_at` ASC,`id` ASC LIMIT %s"
@@ -219,18 +216,16 @@ async def health(request: Request) -> Response:
 
 
 def _connect_arguments(url: str) -> dict[str, Any]:
-    """aiomysql pool arguments from a mysql:// URL, pooled as the service pools (1 to
-    DATABASE_POOL_MAX connections, autocommit, utf8mb4, STRICT_TRANS_TABLES)."""
-    parts = urlsplit(database.pooled(url))
-    if parts.scheme != "mysql":
+    """aiomysql pool arguments from a mysql:// URL, pooled as the service pools."""
+    config = expand_db_url(database.pooled(url))
+    if config["engine"] != "tortoise.backends.mysql":
         raise SystemExit(f"ceiling: DATABASE_URL must be mysql://..., not {url!r}")
-    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    given = config["credentials"]
     return dict(
-        host=parts.hostname or "127.0.0.1", port=parts.port or 3306, db=parts.path.lstrip("/"),
-        user=unquote(parts.username or ""), password=unquote(parts.password or ""),
-        charset=query.get("charset", "utf8mb4"), autocommit=True, sql_mode="STRICT_TRANS_TABLES",
-        minsize=int(query.get("minsize", 1)), maxsize=int(query["maxsize"]),
-        init_command=database.MYSQL_SESSION_SETUP,
+        host=given["host"], port=int(given["port"]), db=given["database"], user=given["user"],
+        password=given["password"], charset=given.get("charset", "utf8mb4"), autocommit=True,
+        sql_mode="STRICT_TRANS_TABLES", minsize=int(given.get("minsize", 1)),
+        maxsize=int(given["maxsize"]), init_command=database.MYSQL_SESSION_SETUP,
     )  # fmt: skip
 
 

@@ -11,16 +11,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import unquote, urlsplit
 
 import httpx
 import pymysql  # type: ignore[import-untyped]
+from tortoise.backends.base.config_generator import expand_db_url
 
 from bench.scenarios import TODOS, todo_row
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
-COLUMNS = ("id", "title", "search_key", "completed", "order", "version", "created_at", "updated_at")
+COLUMNS = ("id", "title", "search_key", "completed", "order", "version", "created_at", "updated_at",
+           "owner")  # fmt: skip
 INSERT = f"INSERT INTO `todo` (`{'`,`'.join(COLUMNS)}`) VALUES ({','.join(['%s'] * len(COLUMNS))})"
 _LITERAL = re.compile(r"'(?:[^'\\]|\\.|'')*'|(?<![\w`])-?\d+(?:\.\d+)?")
 _COLUMNS = re.compile(r"^(SELECT |INSERT INTO \S+ \()(.*?)( FROM |\) VALUES)")
@@ -56,13 +57,13 @@ def ensure_wrk() -> None:
         subprocess.run(["apt-get", "-qq", *command], env=env, check=True, stdout=subprocess.DEVNULL)
 
 
-def wrk(url: str, bodies: tuple[str, ...], seconds: float, connections: int) -> Run:
-    """A fixed-time wrk run, one thread, posting the bodies in turn (bench/post.lua)."""
+def wrk(url: str, bodies: tuple[str, ...], seconds: float, connections: int, token: str) -> Run:
+    """A fixed-time wrk run, one thread, posting the bodies in turn (bench/post.lua), as `token`."""
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8") as file:
         file.write("\n".join(bodies) + "\n")
         file.flush()
         command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s"]
-        command += ["-s", str(ROOT / "bench" / "post.lua"), url, "--", file.name]
+        command += ["-s", str(ROOT / "bench" / "post.lua"), url, "--", file.name, token]
         result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     lines = [line for line in result.stdout.splitlines() if line.startswith("BENCH ")]
     if result.returncode != 0 or not lines:
@@ -73,9 +74,10 @@ def wrk(url: str, bodies: tuple[str, ...], seconds: float, connections: int) -> 
     return Run(raw["requests"], seconds, errors, raw["p50_us"] / 1000, raw["p99_us"] / 1000)
 
 
-def answer(client: httpx.Client, url: str, body: str, what: str) -> bytes:
+def answer(client: httpx.Client, url: str, body: str, what: str, token: str) -> bytes:
     """The answer to a POST: a 200 with data and no errors, a Todo where a union answers."""
-    response = client.post(url, content=body, headers={"Content-Type": "application/json"})
+    auth = {"Authorization": f"Bearer {token}"} if token else {}
+    response = client.post(url, content=body, headers={"Content-Type": "application/json", **auth})
     try:
         data = response.json()
         values = data["data"].values()
@@ -143,12 +145,10 @@ class MariaDB:
 
 def connect(url: str, autocommit: bool = True) -> Any:
     """A pymysql connection to the database of a mysql:// URL."""
-    parts = urlsplit(url)
-    return pymysql.connect(
-        host=parts.hostname, port=parts.port or 3306, user=unquote(parts.username or ""),
-        password=unquote(parts.password or ""), database=parts.path.lstrip("/"),
-        charset="utf8mb4", autocommit=autocommit,
-    )  # fmt: skip
+    given = expand_db_url(url)["credentials"]
+    return pymysql.connect(host=given["host"], port=int(given["port"]), user=given["user"],
+                           password=given["password"], database=given["database"],
+                           charset="utf8mb4", autocommit=autocommit)  # fmt: skip
 
 
 def seed(url: str, table: str) -> None:
@@ -175,8 +175,7 @@ def normalised(statement: str) -> str:
 
 
 class Statements:
-    """What other connections send MariaDB: its Questions counter, and its general log (with
-    the statements of triggers) as a table."""
+    """What other connections send MariaDB: its Questions counter, and its general log."""
 
     def __init__(self, url: str) -> None:
         self.connection = connect(url)

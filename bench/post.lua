@@ -1,15 +1,17 @@
 -- wrk script: POSTs the JSON bodies of a file (one a line) in turn, and ends with one line
 --   BENCH {"requests": ..., "p50_us": ..., ...}
--- for bench/run.py. Usage: wrk ... -s bench/post.lua URL -- BODIES_FILE
+-- for bench/run.py. Usage: wrk ... -s bench/post.lua URL -- BODIES_FILE [TOKEN]
 local prepared = {}
 local position = 0
 
 function init(args)
+  local headers = { ["Content-Type"] = "application/json" }
+  if args[2] and #args[2] > 0 then headers["Authorization"] = "Bearer " .. args[2] end
   local file = assert(io.open(args[1], "r"), "cannot open the bodies file")
   for line in file:lines() do
     if #line > 0 then
       prepared[#prepared + 1] =
-        wrk.format("POST", nil, { ["Content-Type"] = "application/json" }, line)
+        wrk.format("POST", nil, headers, line)
     end
   end
   file:close()

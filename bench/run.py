@@ -3,13 +3,11 @@
     python bench/run.py [--only KEY]... [--seconds 10] [--rounds 3]   targets reported, not enforced
     python bench/run.py --quick                                       CI: 2 s, 1 round, no judging
 
-From the repository root, with the .venv python: a private MariaDB (scripts/mysql-server.sh in
-BENCH_MYSQL_DIR, default build/bench/mysql, on BENCH_MYSQL_PORT, default 33062), a 100-todo and a
-100,000-todo database, and on each the service as the release image runs it and the ceiling
-(bench/ceiling.py); both are checked to answer alike (bytes, or JSON shape for writes, and SQL),
-loaded with wrk in turn, round after round, and their medians printed. All it started is stopped,
-on failure and Ctrl-C too. Exit status: 0 when every scenario ran, 1 on failure, 130 interrupted.
-"""
+With the .venv python: a private MariaDB (BENCH_MYSQL_DIR, BENCH_MYSQL_PORT: build/bench/mysql,
+33062) with the tables of bench/scenarios.py, on each the service as the release image runs it and
+the ceiling (bench/ceiling.py), checked to answer alike (bytes, or JSON shape for writes, and SQL),
+loaded with wrk in turn, round after round; medians printed. All it started is stopped, on failure
+and Ctrl-C too. Exit status: 0 when every scenario ran, 1 on failure, 130 interrupted."""
 
 from __future__ import annotations
 
@@ -35,7 +33,7 @@ import httpx  # noqa: E402
 
 from bench import load  # noqa: E402
 from bench.load import BenchError  # noqa: E402
-from bench.scenarios import SCENARIOS, Scenario  # noqa: E402
+from bench.scenarios import OWNERS, SCENARIOS, SECRET, TOKENS, Scenario  # noqa: E402
 from tests.servers import APP, Server, running_server  # noqa: E402
 
 SERVICE, CEILING = KINDS = ("service", "ceiling")
@@ -104,6 +102,8 @@ class Bench:
 
     def serve(self, stack: contextlib.ExitStack, kind: str, table: str) -> None:
         env = {"DATABASE_URL": self.urls[table], "GRAPHIQL": "false"}
+        if table in OWNERS:  # the service checks the user's token; the ceiling reads their todos
+            env |= {"AUTH_MODE": "jwt", "JWT_SECRET": SECRET, "CEILING_OWNER": OWNERS[table]}
         server = running_server(
             env | {"WEB_CONCURRENCY": str(self.workers)}, migrate=kind == SERVICE,
             workers=self.workers, app=APPS[kind], options=QUIET, log=LOGS / f"{kind}-{table}.log",
@@ -122,8 +122,8 @@ class Bench:
         return server.url + ("/graphql" if kind == SERVICE else scenario.path)
 
     def check(self) -> None:
-        """Sequential requests per scenario and server: every answer checked, the SQL of one
-        request logged, the statements per request counted; then the two servers compared."""
+        """Sequential requests: every answer checked, one request's SQL logged, statements per
+        request counted (the general log holds every database's); then the two compared."""
         statements = load.Statements(next(iter(self.urls.values())))
         try:
             with httpx.Client(timeout=60) as client:
@@ -144,7 +144,8 @@ class Bench:
 
         def post(i: int) -> bytes:
             body = scenario.bodies[i % len(scenario.bodies)]
-            return load.answer(client, url, body, f"{scenario.label} on the {kind}")
+            what = f"{scenario.label} on the {kind}"
+            return load.answer(client, url, body, what, TOKENS.get(scenario.table, ""))
 
         for i in (0, 1):
             post(i)
@@ -182,7 +183,8 @@ class Bench:
         """One wrk run; then the requests in flight finish, and a table written to is seeded."""
         server, figures = self.servers[kind, scenario.table], self.figures[scenario.key, kind]
         before = self.cpu_seconds(server)
-        run = load.wrk(self.url(kind, scenario), scenario.bodies, self.seconds, CONNECTIONS)
+        url, token = self.url(kind, scenario), TOKENS.get(scenario.table, "")
+        run = load.wrk(url, scenario.bodies, self.seconds, CONNECTIONS, token)
         cpu_ms = (self.cpu_seconds(server) - before) * 1000 / max(run.requests, 1)
         figures.runs.append(run)
         figures.cpu_ms.append(cpu_ms)

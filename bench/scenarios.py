@@ -8,11 +8,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
+
 from bench.ceiling import cursor, fingerprint, global_id
 from todos.search import search_key
 
-SMALL, DEEP = "small", "deep"
-TODOS = {SMALL: 100, DEEP: 100_000}  # the deep table has no null orders, the small one some
+SMALL, DEEP, USERS = "small", "deep", "users"
+# The deep table has no null orders, the small one some; USERS: the small one's, a user's (jwt).
+TODOS = {SMALL: 100, DEEP: 100_000, USERS: 100}
+OWNERS = {USERS: "bench-user"}
+SECRET = "the-bench-signs-its-users-tokens-with-this-secret"
+TOKENS = {table: jwt.encode({"sub": user, "exp": 2**31}, SECRET) for table, user in OWNERS.items()}
 DEEP_POSITION = 99_000
 START = datetime(2026, 1, 1, tzinfo=UTC).replace(tzinfo=None)
 TITLES = ("Walk the dog", "Buy milk and ÉCLAIRS", "Café au lait with Zoë", "Read chapter {i}",
@@ -39,12 +45,13 @@ UPDATE = (
 
 def todo_row(i: int, table: str) -> tuple[Any, ...]:
     """Todo `i` (also its id, and its place in the default sort): the values of load.COLUMNS."""
+    owner, table = OWNERS.get(table, ""), SMALL if table == USERS else table
     title = f"{TITLES[i % len(TITLES)].format(i=i)} #{i}"
     stamp = START + timedelta(seconds=i, microseconds=(i * 7919) % 1_000_000)  # naive UTC
     small = table == SMALL
     order = None if small and i % 20 == 0 else i  # a null order sorts after the others
     completed = i % 3 == 0 if small else i % 10 == 5
-    return (i, title, search_key(title), completed, order, 1, stamp, stamp)
+    return (i, title, search_key(title), completed, order, 1, stamp, stamp, owner)
 
 
 def body(query: str, **variables: Any) -> str:
@@ -54,7 +61,7 @@ def body(query: str, **variables: Any) -> str:
 
 def deep_cursor() -> str:
     """The service's cursor after the todo at DEEP_POSITION of the deep table, filtered."""
-    pk, _, _, _, order, _, created_at, _ = todo_row(DEEP_POSITION, DEEP)
+    pk, _, _, _, order, _, created_at, *_ = todo_row(DEEP_POSITION, DEEP)
     return cursor(fingerprint(False), order, created_at, pk)
 
 
@@ -75,11 +82,8 @@ class Scenario:
 _PAGE1 = body(LIST, first=10, completed=False)
 _CREATES = tuple(body(CREATE, title=f"Bench todo {i}: ÉCLAIRS", order=1000 + i) for i in range(100))
 # Each todo of the small table completed, then active again: a real change each time.
-_UPDATES = tuple(
-    body(UPDATE, id=global_id(pk), completed=done)
-    for done in (True, False)
-    for pk in range(1, TODOS[SMALL] + 1)
-)
+_UPDATES = tuple(body(UPDATE, id=global_id(pk), completed=done)
+                 for done in (True, False) for pk in range(1, TODOS[SMALL] + 1))  # fmt: skip
 SCENARIOS = (
     Scenario("list10", "todos(first: 10)", SMALL, "/todos", (body(LIST, first=10),),
              max_sql=2, min_ratio=0.5, max_tail=3.0),
@@ -92,6 +96,8 @@ SCENARIOS = (
              max_sql=2, near=("page1", 1.5)),
     Scenario("deep1", "page 1 of 100,000 (completed: false)", DEEP, "/todos", (_PAGE1,),
              max_sql=2),
+    Scenario("list10jwt", "todos(first: 10), AUTH_MODE=jwt", USERS, "/todos",
+             (body(LIST, first=10),), max_sql=2, near=("list10", 1 / 0.85)),
     Scenario("create", "createTodo", SMALL, "/create", _CREATES, writes=True, min_ratio=0.5),
     Scenario("update", "updateTodo", SMALL, "/update", _UPDATES, writes=True),
 )  # fmt: skip

@@ -2,10 +2,9 @@
 
     .venv/bin/python bench/subscribers.py [--subscribers 200] [--mutations 100] [--quick]
 
-The service (one uvicorn worker, a fresh SQLite file) gets the subscriptions (graphql-transport-ws)
-and, once all are live, the mutations (16 in flight); printed: whether every subscriber got every
-event, and how long after the last acknowledged commit the last one came (goal: 1 s). No gate.
-"""
+The service (one uvicorn worker, a fresh SQLite file) gets the subscriptions (graphql-transport-ws),
+then the mutations (16 in flight); printed: whether every subscriber got every event, and how long
+after the last acknowledged commit the last one came (goal: 1 s). No gate."""
 
 from __future__ import annotations
 
