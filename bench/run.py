@@ -248,7 +248,7 @@ class Bench:
         if scenario.near is not None and (scenario.near[0], SERVICE) in self.figures:
             key, slowdown = scenario.near
             other = self.figures[key, SERVICE].median("rps")
-            verdicts.append((f"≤ {slowdown:g}x slower than {key}", other <= slowdown * rps))
+            verdicts.append((f"≤ {slowdown:.3g}x slower than {key}", other <= slowdown * rps))
         return verdicts
 
 
