@@ -37,6 +37,12 @@ from graph.websockets import (
 from settings import Settings
 from todos import owners
 from web.jsonbody import parse_json
+from web.media import (
+    GRAPHQL_RESPONSE,
+    GRAPHQL_RESPONSE_CONTENT_TYPE,
+    is_request_error,
+    wants_graphql_response,
+)
 from web.outage import RETRY_AFTER_SECONDS
 from web.tokens import TokenError, TokenVerifier, bearer_token
 
@@ -94,10 +100,14 @@ class GraphQLView(GraphQL):
             async with asyncio.timeout(self.request_timeout_seconds):
                 response = await self._fast_lane(request) or await self.run(request)
         except HTTPException as error:
-            response = graphql_error_response(error.reason, error.status_code, "BAD_REQUEST")
+            response = graphql_error_response(
+                error.reason, error.status_code, "BAD_REQUEST", request.headers.get("accept")
+            )
         except TimeoutError:
             message = f"The request took longer than {self.request_timeout_seconds:g} s."
-            response = graphql_error_response(message, 503, "TIMEOUT")
+            response = graphql_error_response(
+                message, 503, "TIMEOUT", request.headers.get("accept")
+            )
         await response(scope, receive, send)
 
     async def _fast_lane(self, request: Request) -> Response | None:
@@ -129,6 +139,13 @@ class GraphQLView(GraphQL):
             return
         with self.websockets.holding():
             await self.run(WebSocket(scope, receive=receive, send=send))
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # The media type the answer takes, decided by what the client accepts.
+        if wants_graphql_response(request.headers.get("accept")):
+            sub_response.media_type = GRAPHQL_RESPONSE
+        return sub_response
 
     async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
         """In jwt mode, the connection runs as the user its token names: the one in
@@ -189,18 +206,27 @@ class GraphQLView(GraphQL):
         sub_response: Response,
     ) -> Response:
         """Strawberry's, with a backstop on the size (past max_response_bytes, an error), and 503
-        with Retry-After when the database could not be reached."""
+        with Retry-After when the database could not be reached. To a client that accepts
+        application/graphql-response+json, in that type: a request error (a document that does
+        not parse or validate, wrong variables) is a 400 without `data`."""
         results = response_data if isinstance(response_data, list) else [response_data]
         if any(unavailable(result.get("errors")) for result in results):  # type: ignore[arg-type]
             sub_response.status_code = 503
             sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
+        graphql_response = sub_response.media_type == GRAPHQL_RESPONSE
+        request_error = isinstance(response_data, dict) and is_request_error(response_data)  # type: ignore[arg-type]
+        if graphql_response and request_error:
+            response_data = {key: v for key, v in response_data.items() if key != "data"}  # type: ignore[assignment, union-attr]
+            sub_response.status_code = sub_response.status_code or 400
         response = super().create_response(response_data, sub_response)
+        if graphql_response:
+            response.headers["content-type"] = GRAPHQL_RESPONSE_CONTENT_TYPE
         if len(response.body) > self.max_response_bytes:
             message = (
                 f"The response would be larger than {self.max_response_bytes} bytes: ask for "
                 "fewer todos or fields."
             )
-            return graphql_error_response(message, 200, "BAD_USER_INPUT")
+            return graphql_error_response(message, 200, "BAD_USER_INPUT", sub_response.media_type)
         return response
 
     def decode_json(self, data: str | bytes) -> object:
@@ -216,10 +242,17 @@ class GraphQLView(GraphQL):
             raise HTTPException(400, f"Unable to parse request body as JSON: {error.msg}") from None
 
 
-def graphql_error_response(message: str, status_code: int, code: str) -> JSONResponse:
-    """A request refused before any GraphQL ran, answered as GraphQL clients expect errors."""
-    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
-    return JSONResponse(body, status_code=status_code)
+def graphql_error_response(
+    message: str, status_code: int, code: str, accept: str | None = None
+) -> JSONResponse:
+    """A request refused before any GraphQL ran, answered as GraphQL clients expect errors (in
+    application/graphql-response+json, without `data`, to the clients that accept it)."""
+    errors = [{"message": message, "extensions": {"code": code}}]
+    if wants_graphql_response(accept):
+        return JSONResponse(
+            {"errors": errors}, status_code, media_type=GRAPHQL_RESPONSE_CONTENT_TYPE
+        )
+    return JSONResponse({"data": None, "errors": errors}, status_code=status_code)
 
 
 def _decode(data: str | bytes, allow_list: bool) -> object:

@@ -10,6 +10,7 @@ from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from todos import owners
+from web.media import GRAPHQL_RESPONSE_CONTENT_TYPE, JSON, wants_graphql_response
 from web.tokens import TokenError, TokenVerifier, bearer_token
 
 # The paths that need a token; the others (/, /health, GraphiQL's files) stay open.
@@ -17,7 +18,9 @@ GRAPHQL_PATH = "/graphql"
 REST_PATH = "/todos"
 
 
-def refusal_headers(presented: bool, message: str) -> list[tuple[bytes, bytes]]:
+def refusal_headers(
+    presented: bool, message: str, content_type: str = JSON
+) -> list[tuple[bytes, bytes]]:
     """RFC 6750's challenge: a bare one without a token, an invalid_token one with a bad one."""
     challenge = "Bearer"
     if presented:
@@ -25,7 +28,7 @@ def refusal_headers(presented: bool, message: str) -> list[tuple[bytes, bytes]]:
         challenge = f'Bearer error="invalid_token", error_description="{description}"'
     return [
         (b"www-authenticate", challenge.encode()),
-        (b"content-type", b"application/json"),
+        (b"content-type", content_type.encode()),
         (b"cache-control", b"no-store"),
     ]
 
@@ -61,11 +64,17 @@ class RequireToken:
 
     async def _refuse(self, scope: Scope, send: Send, message: str, presented: bool) -> None:
         body: dict[str, object]
+        content_type = JSON
         if scope["path"] == GRAPHQL_PATH:
             body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
+            if wants_graphql_response(Headers(scope=scope).get("accept")):
+                content_type = GRAPHQL_RESPONSE_CONTENT_TYPE
         else:
             body = {"detail": message}
         content = json.dumps(body).encode()
-        headers = [*refusal_headers(presented, message), (b"content-length", b"%d" % len(content))]
+        headers = [
+            *refusal_headers(presented, message, content_type),
+            (b"content-length", b"%d" % len(content)),
+        ]
         await send({"type": "http.response.start", "status": 401, "headers": headers})
         await send({"type": "http.response.body", "body": content})

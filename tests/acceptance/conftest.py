@@ -20,6 +20,7 @@ from gql import Client, GraphQLRequest
 from gql.client import AsyncClientSession
 from gql.transport.httpx import HTTPXAsyncTransport
 
+from tests.acceptance.node import node_ready  # noqa: F401  (a fixture, for the tests that run Node)
 from tests.databases import BACKENDS, database_url, recreate
 from tests.servers import (
     APP,
