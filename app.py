@@ -20,6 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 import rest
 from graph.fast.path import FastPath
 from graph.http import GraphQLView
+from graph.persisted import PersistedDocuments
 from graph.schema import build_schema, limits
 from models.database import tortoise_config
 from settings import Settings
@@ -34,7 +35,9 @@ GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 
 
 @asynccontextmanager
-async def lifespan(app: Starlette, settings: Settings) -> AsyncIterator[None]:
+async def lifespan(
+    app: Starlette, settings: Settings, documents: PersistedDocuments
+) -> AsyncIterator[None]:
     # RegisterTortoise keeps one ORM context for every request; tables come from migrations only.
     config = tortoise_config(settings.database_url, settings.database_pool_max)
     async with (
@@ -45,6 +48,7 @@ async def lifespan(app: Starlette, settings: Settings) -> AsyncIterator[None]:
         # /health reports on the relay; None when the processes do not wake each other.
         app.state.relay = relay
         yield
+    await documents.aclose()
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -58,7 +62,9 @@ def create_app(settings: Settings) -> Starlette:
     )
     # AUTH_MODE=jwt: every request runs as the user its token names (web/auth.py).
     verifier = TokenVerifier(settings) if settings.auth_mode == "jwt" else None
-    graphql = GraphQLView(schema, settings, fast_path, verifier)
+    # Persisted queries' documents: in Redis when it is set, so that every replica knows them.
+    documents = PersistedDocuments(settings.redis_url)
+    graphql = GraphQLView(schema, settings, fast_path, verifier, documents)
     app = Starlette(
         routes=[
             Route("/", endpoints.root, name="root"),
@@ -83,7 +89,7 @@ def create_app(settings: Settings) -> Starlette:
             *([Middleware(RequireToken, verifier=verifier)] if verifier else []),
         ],
         exception_handlers={**rest.exception_handlers, **outage.EXCEPTION_HANDLERS},
-        lifespan=partial(lifespan, settings=settings),
+        lifespan=partial(lifespan, settings=settings, documents=documents),
         max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings

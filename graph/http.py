@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import NoMatchFound
@@ -28,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from graph import graphiql
 from graph.errors import unavailable
 from graph.fast.path import FastPath
+from graph.persisted import PersistedDocuments, PersistedQueryNotFound, PersistedQueryRefused
 from graph.websockets import (
     TRY_AGAIN_LATER_CLOSE_CODE,
     ConnectionCount,
@@ -57,6 +59,12 @@ class GraphQLView(GraphQL):
     refused with a 400 (not a 500), requests have a time limit, WebSockets an init timeout on
     both protocols and a cap; serves the offline GraphiQL (graph/graphiql.py) to browsers."""
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET with a persisted query's hash (and no query) is a query, whatever it accepts.
+        return super().should_render_graphql_ide(request) and (
+            request.query_params.get("extensions") is None
+        )
+
     async def render_graphql_ide(self, request: Request) -> Response:
         page = graphiql.render_page(_assets_url(request))
         headers = {
@@ -75,6 +83,7 @@ class GraphQLView(GraphQL):
         settings: Settings,
         fast_path: FastPath | None,
         verifier: TokenVerifier | None = None,
+        documents: PersistedDocuments | None = None,
     ) -> None:
         graphql_ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
         super().__init__(
@@ -89,6 +98,7 @@ class GraphQLView(GraphQL):
         self.batching = settings.max_batch_operations > 0
         self.max_response_bytes = settings.max_response_bytes
         self.verifier = verifier  # AUTH_MODE=jwt (HTTP requests are checked by web/auth.py)
+        self.documents = documents or PersistedDocuments()  # APQ (graph/persisted.py)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -124,9 +134,13 @@ class GraphQLView(GraphQL):
         assert isinstance(data, dict)
         if not isinstance(data.get("extensions"), dict | None):
             return None  # Strawberry's view refuses it (execute checks the other fields' types)
+        try:
+            query = await self.documents.resolve(data.get("query"), data.get("extensions"))
+        except (PersistedQueryNotFound, PersistedQueryRefused):
+            return None  # the plain path answers
         allowed = {OperationType.QUERY, OperationType.MUTATION}
         result = await self.fast_path.execute(
-            data.get("query"), data.get("operationName"), data.get("variables"), allowed
+            query, data.get("operationName"), data.get("variables"), allowed
         )
         if result is None:
             return None
@@ -179,11 +193,22 @@ class GraphQLView(GraphQL):
         root_value: Any,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        """Strawberry's, with subscriptions refused over HTTP: they are served over WebSocket."""
+        """Strawberry's, with subscriptions refused over HTTP (they are served over WebSocket), and
+        a persisted query's document found by its hash."""
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
         try:
+            query = await self.documents.resolve(request_data.query, request_data.extensions)
+        except PersistedQueryNotFound:
+            # Apollo's protocol: the client sends the document along with its hash next time.
+            error = GraphQLError(
+                "PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"}
+            )
+            return ExecutionResult(data=None, errors=[error])
+        except PersistedQueryRefused as error:
+            raise HTTPException(400, str(error)) from error
+        try:
             return await self.schema.execute(
-                request_data.query,
+                query,
                 root_value=root_value,
                 variable_values=request_data.variables,
                 context_value=context,

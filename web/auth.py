@@ -56,10 +56,11 @@ class RequireToken:
     def _guarded(self, scope: Scope) -> bool:
         path: str = scope["path"]
         if path == GRAPHQL_PATH:
-            # A GET without a query runs nothing: browsers open GraphiQL so, whose requests then
-            # carry the token.
-            query = QueryParams(scope["query_string"]).get("query")
-            return not (scope["method"] == "GET" and query is None)
+            # A GET without a query (or a persisted query's hash) runs nothing: browsers open
+            # GraphiQL so, whose requests then carry the token.
+            parameters = QueryParams(scope["query_string"])
+            runs = "query" in parameters or "extensions" in parameters
+            return scope["method"] != "GET" or runs
         return path == REST_PATH or path.startswith(f"{REST_PATH}/")
 
     async def _refuse(self, scope: Scope, send: Send, message: str, presented: bool) -> None:

@@ -71,7 +71,9 @@ def test_health_root_preflights_and_the_explorer_stay_open(jwt_stack: JwtStack) 
     assert page.status_code != 401
     if jwt_stack.none_url is not None:  # started here, in development mode
         assert "GraphiQL" in page.text
-    # A query over GET is a request like any other.
+    # A query over GET is a request like any other, and so is a persisted query's hash.
+    apq = '{"persistedQuery": {"version": 1, "sha256Hash": "' + "0" * 64 + '"}}'
+    assert httpx.get(f"{jwt_stack.jwt_url}/graphql", params={"extensions": apq}).status_code == 401
     assert (
         httpx.get(
             f"{jwt_stack.jwt_url}/graphql",

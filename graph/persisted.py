@@ -1,0 +1,126 @@
+"""Automatic persisted queries (Apollo's APQ protocol, which urql's persistedExchange speaks too):
+a client sends a document's SHA-256 in `extensions.persistedQuery`, and its text only when the
+service does not know it yet (PersistedQueryNotFound), so that most requests carry no document
+(and fit a GET, which a CDN can cache).
+
+Registered documents are kept in Redis when REDIS_URL is set, so that every replica knows them,
+and otherwise in this process (the last DOCUMENTS_KEPT used). Redis being away costs round
+trips, never an answer: an unknown hash is then PersistedQueryNotFound and the text runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
+
+logger = logging.getLogger(__name__)
+
+DOCUMENTS_KEPT = 10_000
+REDIS_PREFIX = "todobackend:document:"
+REDIS_DAYS = 30  # a registered document lives that long after its last registration
+
+
+class PersistedQueryNotFound(Exception):
+    """A hash whose document is not registered (yet): the client sends the text along."""
+
+
+class PersistedQueryRefused(Exception):
+    """A persistedQuery extension the service cannot take; the message says why."""
+
+
+def persisted_hash(extensions: object) -> str | None:
+    """The SHA-256 a request's extensions name (None: not a persisted query)."""
+    if not isinstance(extensions, dict) or "persistedQuery" not in extensions:
+        return None
+    persisted = extensions["persistedQuery"]
+    if not isinstance(persisted, dict) or persisted.get("version") != 1:
+        raise PersistedQueryRefused("Only persistedQuery version 1 is supported.")
+    digest = persisted.get("sha256Hash")
+    if not isinstance(digest, str) or len(digest) != 64 or not _is_hex(digest):
+        raise PersistedQueryRefused("persistedQuery.sha256Hash must be 64 hex digits.")
+    return digest.lower()
+
+
+def _is_hex(text: str) -> bool:
+    return all(c in "0123456789abcdefABCDEF" for c in text)
+
+
+def sha256(document: str) -> str:
+    return hashlib.sha256(document.encode()).hexdigest()
+
+
+class PersistedDocuments:
+    """The registered documents: in Redis (`redis_url`), or the last DOCUMENTS_KEPT here."""
+
+    def __init__(self, redis_url: str = "") -> None:
+        self.redis_url = redis_url
+        self._redis: Redis | None = None
+        self._local: OrderedDict[str, str] = OrderedDict()
+
+    async def resolve(self, query: object, extensions: object) -> Any:
+        """The document to run: `query` itself, or the one its persistedQuery hash names
+        (registering `query` under it when both come). Raises PersistedQueryNotFound, or
+        PersistedQueryRefused for a hash that is not the text's."""
+        digest = persisted_hash(extensions)
+        if digest is None:
+            return query
+        if isinstance(query, str):
+            if sha256(query) != digest:
+                raise PersistedQueryRefused("The query's SHA-256 is not persistedQuery.sha256Hash.")
+            await self._put(digest, query)
+            return query
+        found = await self._get(digest)
+        if found is None:
+            raise PersistedQueryNotFound()
+        return found
+
+    async def _get(self, digest: str) -> str | None:
+        local = self._local.get(digest)
+        if local is not None:
+            self._local.move_to_end(digest)
+            return local
+        if not self.redis_url:
+            return None
+        try:
+            stored = await self._client().get(REDIS_PREFIX + digest)
+        except Exception as error:  # Redis away: as if unknown, the client sends the text
+            logger.warning("persisted queries: cannot read from Redis (%s)", error)
+            return None
+        if stored is None:
+            return None
+        text = stored.decode() if isinstance(stored, bytes) else str(stored)
+        self._remember(digest, text)
+        return text
+
+    async def _put(self, digest: str, document: str) -> None:
+        self._remember(digest, document)
+        if not self.redis_url:
+            return
+        try:
+            await self._client().set(REDIS_PREFIX + digest, document, ex=REDIS_DAYS * 86_400)
+        except Exception as error:  # Redis away: known here, and registered again later
+            logger.warning("persisted queries: cannot write to Redis (%s)", error)
+
+    def _remember(self, digest: str, document: str) -> None:
+        self._local[digest] = document
+        self._local.move_to_end(digest)
+        if len(self._local) > DOCUMENTS_KEPT:
+            self._local.popitem(last=False)
+
+    def _client(self) -> Redis:
+        if self._redis is None:
+            # Imported here: the client library weighs about 13 MB (as todos/relay.py says).
+            from redis.asyncio import Redis
+
+            self._redis = Redis.from_url(self.redis_url, socket_timeout=1, socket_connect_timeout=1)
+        return self._redis
+
+    async def aclose(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+            self._redis = None
