@@ -14,7 +14,7 @@ MYSQL := scripts/mysql-server.sh
 HADOLINT := $(BIN)/hadolint
 CONTRACT := ../shared/contract/schema.graphql
 
-.PHONY: help install run migrate migrations schema lint check soak bench token
+.PHONY: help install run migrate migrations schema lint check soak bench token persisted-manifest
 
 # The book's Docker targets: version, test, release, clean.
 include docker.mk
@@ -48,6 +48,10 @@ migrations: install ## write migrations for both databases from the models: make
 token: install ## print a development token for AUTH_MODE=jwt: make token SUB=alice [MINUTES=60]
 	@test -n "$(SUB)" || { echo "usage: make token SUB=alice [MINUTES=60]" >&2; exit 2; }
 	@PYTHONPATH=. $(BIN)/python scripts/dev-token.py "$(SUB)" $(if $(MINUTES),--minutes $(MINUTES))
+
+persisted-manifest: install ## print a trusted documents manifest of FROM's .graphql files
+	@test -n "$(FROM)" || { echo "usage: make persisted-manifest FROM=folder > manifest.json" >&2; exit 2; }
+	@PYTHONPATH=. $(BIN)/python scripts/persisted-manifest.py "$(FROM)"
 
 schema: install ## write schema.graphql from the code
 	$(BIN)/python -m graph > schema.graphql

@@ -20,7 +20,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 import rest
 from graph.fast.path import FastPath
 from graph.http import GraphQLView
-from graph.persisted import PersistedDocuments
+from graph.persisted import PersistedDocuments, load_manifest
 from graph.schema import build_schema, limits
 from models.database import tortoise_config
 from settings import Settings
@@ -63,7 +63,8 @@ def create_app(settings: Settings) -> Starlette:
     # AUTH_MODE=jwt: every request runs as the user its token names (web/auth.py).
     verifier = TokenVerifier(settings) if settings.auth_mode == "jwt" else None
     # Persisted queries' documents: in Redis when it is set, so that every replica knows them.
-    documents = PersistedDocuments(settings.redis_url)
+    trusted = load_manifest(settings.persisted_documents) if settings.persisted_documents else {}
+    documents = PersistedDocuments(settings.redis_url, trusted, only=settings.persisted_only)
     graphql = GraphQLView(schema, settings, fast_path, verifier, documents)
     app = Starlette(
         routes=[

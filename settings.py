@@ -69,6 +69,9 @@ class Settings:
     jwt_issuer: str = ""
     jwt_audience: str = ""
     jwt_leeway_seconds: float = 5.0
+    # Trusted documents (README: Persisted queries).
+    persisted_documents: str = ""
+    persisted_only: bool = False
 
     def __post_init__(self) -> None:
         scheme = self.database_url.split("://", 1)[0]
@@ -93,6 +96,8 @@ class Settings:
         if self.max_batch_operations < 0:
             raise SettingError("MAX_BATCH_OPERATIONS", "expected 0 (no batching) or more")
         self._check_identity()
+        if self.persisted_only and not self.persisted_documents:
+            raise SettingError("PERSISTED_ONLY", "needs PERSISTED_DOCUMENTS, the documents to run")
 
     def _check_identity(self) -> None:
         if self.auth_mode not in AUTH_MODES:

@@ -11,6 +11,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
 
+from graph.persisted import PersistedQueryNotAllowed, PersistedQueryNotFound
 from graph.types import Todo
 from models.database import is_outage
 from todos import errors
@@ -58,6 +59,16 @@ def bad_user_input(error: errors.BadInput) -> GraphQLError:
 
 def cursor_expired(error: errors.CursorExpired) -> GraphQLError:
     return GraphQLError(str(error), extensions={"code": "CURSOR_EXPIRED"})
+
+
+def persisted_query_error(error: PersistedQueryNotFound | PersistedQueryNotAllowed) -> GraphQLError:
+    """The one error Apollo's protocol answers: the client then sends the document along with
+    its hash (NotFound), or gives up (NotAllowed: PERSISTED_ONLY)."""
+    if isinstance(error, PersistedQueryNotFound):
+        return GraphQLError(
+            "PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"}
+        )
+    return GraphQLError(str(error), extensions={"code": "PERSISTED_QUERY_NOT_ALLOWED"})
 
 
 def unauthenticated(message: str) -> GraphQLError:

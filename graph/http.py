@@ -10,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import NoMatchFound
@@ -27,9 +26,14 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from graph import graphiql
-from graph.errors import unavailable
+from graph.errors import persisted_query_error, unavailable
 from graph.fast.path import FastPath
-from graph.persisted import PersistedDocuments, PersistedQueryNotFound, PersistedQueryRefused
+from graph.persisted import (
+    PersistedDocuments,
+    PersistedQueryNotAllowed,
+    PersistedQueryNotFound,
+    PersistedQueryRefused,
+)
 from graph.websockets import (
     TRY_AGAIN_LATER_CLOSE_CODE,
     ConnectionCount,
@@ -136,7 +140,7 @@ class GraphQLView(GraphQL):
             return None  # Strawberry's view refuses it (execute checks the other fields' types)
         try:
             query = await self.documents.resolve(data.get("query"), data.get("extensions"))
-        except (PersistedQueryNotFound, PersistedQueryRefused):
+        except (PersistedQueryNotFound, PersistedQueryNotAllowed, PersistedQueryRefused):
             return None  # the plain path answers
         allowed = {OperationType.QUERY, OperationType.MUTATION}
         result = await self.fast_path.execute(
@@ -198,12 +202,8 @@ class GraphQLView(GraphQL):
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
         try:
             query = await self.documents.resolve(request_data.query, request_data.extensions)
-        except PersistedQueryNotFound:
-            # Apollo's protocol: the client sends the document along with its hash next time.
-            error = GraphQLError(
-                "PersistedQueryNotFound", extensions={"code": "PERSISTED_QUERY_NOT_FOUND"}
-            )
-            return ExecutionResult(data=None, errors=[error])
+        except (PersistedQueryNotFound, PersistedQueryNotAllowed) as error:
+            return ExecutionResult(data=None, errors=[persisted_query_error(error)])
         except PersistedQueryRefused as error:
             raise HTTPException(400, str(error)) from error
         try:

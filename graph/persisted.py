@@ -1,7 +1,9 @@
-"""Automatic persisted queries (Apollo's APQ protocol, which urql's persistedExchange speaks too):
-a client sends a document's SHA-256 in `extensions.persistedQuery`, and its text only when the
-service does not know it yet (PersistedQueryNotFound), so that most requests carry no document
-(and fit a GET, which a CDN can cache).
+"""Persisted documents. Automatic persisted queries (Apollo's APQ protocol, which urql's
+persistedExchange speaks too): a client sends a document's SHA-256 in `extensions.persistedQuery`,
+and its text only when the service does not know it yet (PersistedQueryNotFound), so that most
+requests carry no document (and fit a GET, which a CDN can cache). Trusted documents
+(PERSISTED_DOCUMENTS, a manifest in Apollo's format) are known from the start; with
+PERSISTED_ONLY nothing else runs, by hash or by byte-identical text, and APQ registers nothing.
 
 Registered documents are kept in Redis when REDIS_URL is set, so that every replica knows them,
 and otherwise in this process (the last DOCUMENTS_KEPT used). Redis being away costs round
@@ -11,9 +13,15 @@ trips, never an answer: an unknown hash is then PersistedQueryNotFound and the t
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections import OrderedDict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
+
+from settings import SettingError
 
 if TYPE_CHECKING:
     from redis.asyncio import Redis
@@ -31,6 +39,54 @@ class PersistedQueryNotFound(Exception):
 
 class PersistedQueryRefused(Exception):
     """A persistedQuery extension the service cannot take; the message says why."""
+
+
+class PersistedQueryNotAllowed(Exception):
+    """PERSISTED_ONLY: a document that is not one of the trusted ones."""
+
+    def __str__(self) -> str:
+        return "Only the service's persisted documents run here: send one of them by its hash."
+
+
+MANIFEST_FORMAT = "apollo-persisted-query-manifest"
+
+
+def load_manifest(path: str) -> dict[str, str]:
+    """The trusted documents of an Apollo persisted query manifest, by SHA-256; a file that is
+    not one stops the service, naming PERSISTED_DOCUMENTS."""
+    try:
+        manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+        if manifest.get("format") != MANIFEST_FORMAT or manifest.get("version") != 1:
+            raise ValueError(f'expected {{"format": "{MANIFEST_FORMAT}", "version": 1, ...}}')
+        documents: dict[str, str] = {}
+        for operation in manifest["operations"]:
+            body, digest = operation["body"], operation["id"]
+            if not isinstance(body, str) or sha256(body) != digest:
+                raise ValueError(f"operation {operation.get('name')!r}: its id is not its SHA-256")
+            documents[digest] = body
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        raise SettingError("PERSISTED_DOCUMENTS", f"{path}: {error}") from None
+    return documents
+
+
+def manifest(documents: dict[str, str]) -> dict[str, Any]:
+    """An Apollo persisted query manifest of `documents` (by file name, each one operation)."""
+    operations = []
+    for source, body in sorted(documents.items()):
+        try:
+            definitions = parse(body).definitions
+        except GraphQLSyntaxError as error:
+            raise ValueError(f"{source}: {error.message}") from None
+        ops = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+        if len(ops) != 1 or ops[0].name is None:
+            raise ValueError(f"{source}: expected one named operation (and its fragments)")
+        operation = ops[0]
+        assert operation.name is not None
+        operations.append(
+            {"id": sha256(body), "name": operation.name.value,
+             "type": operation.operation.value, "body": body}
+        )  # fmt: skip
+    return {"format": MANIFEST_FORMAT, "version": 1, "operations": operations}
 
 
 def persisted_hash(extensions: object) -> str | None:
@@ -55,20 +111,35 @@ def sha256(document: str) -> str:
 
 
 class PersistedDocuments:
-    """The registered documents: in Redis (`redis_url`), or the last DOCUMENTS_KEPT here."""
+    """The trusted documents, and the registered ones: in Redis (`redis_url`), or the last
+    DOCUMENTS_KEPT here. `only`: the trusted ones alone run."""
 
-    def __init__(self, redis_url: str = "") -> None:
+    def __init__(
+        self, redis_url: str = "", trusted: dict[str, str] | None = None, only: bool = False
+    ) -> None:
         self.redis_url = redis_url
+        self.trusted = trusted or {}
+        self.only = only
         self._redis: Redis | None = None
         self._local: OrderedDict[str, str] = OrderedDict()
 
     async def resolve(self, query: object, extensions: object) -> Any:
         """The document to run: `query` itself, or the one its persistedQuery hash names
-        (registering `query` under it when both come). Raises PersistedQueryNotFound, or
-        PersistedQueryRefused for a hash that is not the text's."""
+        (registering `query` under it when both come). Raises PersistedQueryNotFound,
+        PersistedQueryNotAllowed (PERSISTED_ONLY), or PersistedQueryRefused for a hash that is
+        not the text's."""
         digest = persisted_hash(extensions)
+        if self.only:
+            digest = digest or (sha256(query) if isinstance(query, str) else None)
+            if digest not in self.trusted or (
+                isinstance(query, str) and query != self.trusted[digest]
+            ):
+                raise PersistedQueryNotAllowed()
+            return self.trusted[digest]
         if digest is None:
             return query
+        if digest in self.trusted and not isinstance(query, str):
+            return self.trusted[digest]
         if isinstance(query, str):
             if sha256(query) != digest:
                 raise PersistedQueryRefused("The query's SHA-256 is not persistedQuery.sha256Hash.")

@@ -15,6 +15,13 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from websockets.exceptions import ConnectionClosed, InvalidState
 
+from graph.errors import persisted_query_error
+from graph.persisted import (
+    PersistedDocuments,
+    PersistedQueryNotAllowed,
+    PersistedQueryNotFound,
+    PersistedQueryRefused,
+)
 from todos import owners
 
 logger = logging.getLogger(__name__)
@@ -52,11 +59,29 @@ def message_problem(message: object, start: str) -> str | None:
         return "The message's id must be a string."
     if message["type"] == start:
         payload = message.get("payload")
-        if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
+        if not isinstance(payload, dict):
+            return "The payload must be an object with a string query."
+        persisted = (
+            isinstance(payload.get("extensions"), dict)
+            and "persistedQuery" in payload["extensions"]
+        )
+        if not isinstance(payload.get("query"), str) and not persisted:
             return "The payload must be an object with a string query."
         for key, kind in (("variables", dict), ("operationName", str), ("extensions", dict)):
             if payload.get(key) is not None and not isinstance(payload[key], kind):
                 return f"The payload's {key} has the wrong type."
+    return None
+
+
+async def persisted_problem(documents: PersistedDocuments, payload: dict[str, Any]) -> Any:
+    """The error an operation's document is refused with (a persisted query's hash unknown, or
+    PERSISTED_ONLY's refusal), or None once its query is the document to run."""
+    try:
+        payload["query"] = await documents.resolve(payload.get("query"), payload.get("extensions"))
+    except (PersistedQueryNotFound, PersistedQueryNotAllowed) as error:
+        return persisted_query_error(error).formatted
+    except PersistedQueryRefused as error:
+        return {"message": str(error), "extensions": {"code": "BAD_REQUEST"}}
     return None
 
 
@@ -71,6 +96,13 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if message["type"] == "subscribe" and token_expired():
             await self.websocket.close(code=FORBIDDEN_CLOSE_CODE, reason="The token has expired.")
             return
+        if message["type"] == "subscribe":
+            refused = await persisted_problem(self.view.documents, message["payload"])  # type: ignore[attr-defined]  # graph/http.py's view
+            if refused is not None:
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [refused]}
+                )
+                return
         await super().handle_message(message)
 
     async def handle_task_exception(self, error: Exception) -> None:
@@ -94,6 +126,11 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
         if message["type"] == "start" and token_expired():
             await self.websocket.close(code=FORBIDDEN_CLOSE_CODE, reason="The token has expired.")
             return
+        if message["type"] == "start":
+            refused = await persisted_problem(self.view.documents, message["payload"])  # type: ignore[attr-defined]  # graph/http.py's view
+            if refused is not None:
+                await self.send_message({"id": message["id"], "type": "error", "payload": refused})
+                return
         await super().handle_message(message)
 
     async def handle_async_results(self, *arguments: Any, **keywords: Any) -> None:

@@ -1,18 +1,28 @@
 """Persisted queries across replicas: a document registered through one process runs by its hash
-alone through another (they share Redis), over POST and GET."""
+alone through another (they share Redis), over POST and GET; and PERSISTED_ONLY holds over both
+WebSocket protocols."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import websockets
+from websockets.typing import Subprotocol
 
-from tests.acceptance.conftest import Service
+from graph.persisted import manifest
+from tests.acceptance.conftest import Service, running_server
+from tests.databases import database_url
 
 pytestmark = pytest.mark.acceptance
 
+FOLDER = Path(__file__).resolve().parent.parent / "persisted"
+TRANSPORT_WS, LEGACY_WS = "graphql-transport-ws", "graphql-ws"
 STATS = "query Stats { todoStats { total completed active } }"
 EXTENSIONS = {
     "persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(STATS.encode()).hexdigest()}
@@ -33,3 +43,52 @@ async def test_a_document_registered_on_one_replica_runs_by_hash_on_another(
         assert by_hash.json() == registered.json()
         by_get = await second.get("/graphql", params={"extensions": json.dumps(EXTENSIONS)})
         assert by_get.json() == registered.json()
+
+
+@pytest.fixture(scope="module")
+def persisted_only(tmp_dir: str) -> Iterator[str]:
+    """A service in PERSISTED_ONLY mode, with tests/persisted/'s documents."""
+    documents = {path.stem: path.read_text() for path in FOLDER.glob("*.graphql")}
+    path = Path(tmp_dir) / "persisted-manifest.json"
+    path.write_text(json.dumps(manifest(documents)))
+    env = {"DATABASE_URL": database_url("sqlite", tmp_dir, "persisted_only"),
+           "PERSISTED_DOCUMENTS": str(path), "PERSISTED_ONLY": "true"}  # fmt: skip
+    with running_server(env) as server:
+        yield server.url
+
+
+@pytest.mark.native
+@pytest.mark.parametrize("protocol", [TRANSPORT_WS, LEGACY_WS])
+async def test_persisted_only_holds_over_websockets(persisted_only: str, protocol: str) -> None:
+    start = "subscribe" if protocol == TRANSPORT_WS else "start"
+    changes = (FOLDER / "Changes.graphql").read_text()
+    add = (FOLDER / "AddTodo.graphql").read_text()
+    async with websockets.connect(
+        persisted_only.replace("http", "ws", 1) + "/graphql", subprotocols=[Subprotocol(protocol)]
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        refused = {"query": "subscription { todoEvents { kind } }"}
+        await ws.send(json.dumps({"type": start, "id": "no", "payload": refused}))
+        answer = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert answer["type"] == "error"
+        assert "PERSISTED_QUERY_NOT_ALLOWED" in json.dumps(answer["payload"])
+        await ws.send(
+            json.dumps({"type": start, "id": "yes", "payload": {"extensions": hashed(changes)}})
+        )
+        await asyncio.sleep(0.3)
+        async with httpx.AsyncClient(base_url=persisted_only) as http:
+            body = {"extensions": hashed(add), "variables": {"title": f"over {protocol}"}}
+            assert (await http.post("/graphql", json=body)).json()["data"]["createTodo"]
+        event = json.loads(await asyncio.wait_for(ws.recv(), 5))
+        assert event["id"] == "yes"
+        assert event["payload"]["data"]["todoEvents"]["kind"] == "CREATED"
+
+
+def hashed(document: str) -> dict[str, object]:
+    return {
+        "persistedQuery": {
+            "version": 1,
+            "sha256Hash": hashlib.sha256(document.encode()).hexdigest(),
+        }
+    }

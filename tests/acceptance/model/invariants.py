@@ -84,6 +84,7 @@ class Checker:
                 and (todo := self._state_of(position)) is not None
                 and todo.fields() == state.fields()
             ]
+            ack.interchangeable = ack.interchangeable or len(candidates) > 1
             self._claim(ack, candidates[0] if candidates else None, str(state))
         self._match_deletes_of_everything([ack for ack in acks if ack.deletes_all])
         for position, claimant in enumerate(self.claimed):
@@ -156,9 +157,14 @@ class Checker:
             self.violation(f"{ack.operation} {ack.bulk}: missed {missed}, touched {extra} too")
 
     def real_time_order(self, acks: list[Ack]) -> None:
-        """A change answered before another was sent comes first in the stream."""
+        """A change answered before another was sent comes first in the stream (of the changes
+        whose events are known for certain)."""
         timed = sorted(
-            (ack for ack in acks if ack.positions and not ack.deletes_all),
+            (
+                ack
+                for ack in acks
+                if ack.positions and not ack.deletes_all and not ack.interchangeable
+            ),
             key=lambda ack: ack.answered,
         )
         answered = [ack.answered for ack in timed]

@@ -58,8 +58,11 @@ class Ack:
     completed: bool | None = None
     # REST's DELETE /todos names nothing: what it deleted is read from the stream.
     deletes_all: bool = False
-    # Filled in by the check: the positions in the stream of the events it caused.
+    # Filled in by the check: the positions in the stream of the events it caused, and whether
+    # another answer could as well have caused them (REST updates to the same values, which
+    # answer no version, racing on one todo: their order in the stream is not knowable).
     positions: list[int] = field(default_factory=list)
+    interchangeable: bool = False
 
 
 @dataclass(frozen=True)
