@@ -53,8 +53,9 @@ persisted-manifest: install ## print a trusted documents manifest of FROM's .gra
 	@test -n "$(FROM)" || { echo "usage: make persisted-manifest FROM=folder > manifest.json" >&2; exit 2; }
 	@PYTHONPATH=. $(BIN)/python scripts/persisted-manifest.py "$(FROM)"
 
-schema: install ## write schema.graphql from the code
+schema: install ## write schema.graphql and possibleTypes.json (Apollo Client's) from the code
 	$(BIN)/python -m graph > schema.graphql
+	$(BIN)/python -m graph --possible-types > possibleTypes.json
 
 lint: install ## ruff (lint and format), mypy, the import layers, module sizes, hadolint, Compose
 	$(BIN)/ruff check .
@@ -68,8 +69,10 @@ lint: install ## ruff (lint and format), mypy, the import layers, module sizes, 
 		echo "$(COMPOSE) config --quiet"; $(COMPOSE) config --quiet; \
 	else echo "docker compose is not available here: docker-compose.yml not checked"; fi
 
-check: lint ## lint, check schema.graphql is current and contains the contract, run every test
+check: lint ## lint, check schema.graphql (and possibleTypes.json) is current and contains the contract, run every test
 	$(BIN)/python -m graph | diff -u schema.graphql - || { echo "schema.graphql is stale: make schema"; exit 1; }
+	$(BIN)/python -m graph --possible-types | diff -u possibleTypes.json - || \
+		{ echo "possibleTypes.json is stale: make schema"; exit 1; }
 	@# The tests hold the schema to their copy of the contract, which may be ahead of the shared
 	@# one (with what its README adds) but must break nothing of it; nor may the schema.
 	@if [ -f $(CONTRACT) ]; then echo "scripts/contract-check.py $(CONTRACT) ..."; \
