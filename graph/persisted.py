@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import string
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DOCUMENTS_KEPT = 10_000
+HEX_DIGITS = frozenset(string.hexdigits)
 REDIS_PREFIX = "todobackend:document:"
 REDIS_DAYS = 30  # a registered document lives that long after its last registration
 
@@ -97,13 +99,9 @@ def persisted_hash(extensions: object) -> str | None:
     if not isinstance(persisted, dict) or persisted.get("version") != 1:
         raise PersistedQueryRefused("Only persistedQuery version 1 is supported.")
     digest = persisted.get("sha256Hash")
-    if not isinstance(digest, str) or len(digest) != 64 or not _is_hex(digest):
+    if not isinstance(digest, str) or len(digest) != 64 or not set(digest) <= HEX_DIGITS:
         raise PersistedQueryRefused("persistedQuery.sha256Hash must be 64 hex digits.")
     return digest.lower()
-
-
-def _is_hex(text: str) -> bool:
-    return all(c in "0123456789abcdefABCDEF" for c in text)
 
 
 def sha256(document: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +65,12 @@ query List($filter: TodoFilter, $sort: [TodoSort!], $first: Int, $after: String,
     pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}
   }}
 }}"""
+
+
+def persisted_query(document: str) -> dict[str, Any]:
+    """The `extensions` of a persisted query (Apollo's APQ) naming `document` by its SHA-256."""
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
 
 
 @dataclass

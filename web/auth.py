@@ -44,11 +44,13 @@ class RequireToken:
         if scope["type"] != "http" or not self._guarded(scope):
             await self.app(scope, receive, send)
             return
-        authorization = Headers(scope=scope).get("authorization")
+        headers = Headers(scope=scope)
+        authorization = headers.get("authorization")
         try:
             identity = await self.verifier.verify(bearer_token(authorization))
         except TokenError as error:
-            await self._refuse(scope, send, str(error), presented=authorization is not None)
+            presented = authorization is not None
+            await self._refuse(scope, send, str(error), presented, headers.get("accept"))
             return
         with owners.acting_as(identity.subject):
             await self.app(scope, receive, send)
@@ -63,12 +65,14 @@ class RequireToken:
             return scope["method"] != "GET" or runs
         return path == REST_PATH or path.startswith(f"{REST_PATH}/")
 
-    async def _refuse(self, scope: Scope, send: Send, message: str, presented: bool) -> None:
+    async def _refuse(
+        self, scope: Scope, send: Send, message: str, presented: bool, accept: str | None
+    ) -> None:
         body: dict[str, object]
         content_type = JSON
         if scope["path"] == GRAPHQL_PATH:
             body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
-            if wants_graphql_response(Headers(scope=scope).get("accept")):
+            if wants_graphql_response(accept):
                 content_type = GRAPHQL_RESPONSE_CONTENT_TYPE
         else:
             body = {"detail": message}

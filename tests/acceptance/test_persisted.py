@@ -5,7 +5,6 @@ WebSocket protocols."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,15 +17,14 @@ from websockets.typing import Subprotocol
 from graph.persisted import manifest
 from tests.acceptance.conftest import Service, running_server
 from tests.databases import database_url
+from tests.graphql import persisted_query
 
 pytestmark = pytest.mark.acceptance
 
 FOLDER = Path(__file__).resolve().parent.parent / "persisted"
 TRANSPORT_WS, LEGACY_WS = "graphql-transport-ws", "graphql-ws"
 STATS = "query Stats { todoStats { total completed active } }"
-EXTENSIONS = {
-    "persistedQuery": {"version": 1, "sha256Hash": hashlib.sha256(STATS.encode()).hexdigest()}
-}
+EXTENSIONS = persisted_query(STATS)
 
 
 async def test_a_document_registered_on_one_replica_runs_by_hash_on_another(
@@ -74,21 +72,14 @@ async def test_persisted_only_holds_over_websockets(persisted_only: str, protoco
         assert answer["type"] == "error"
         assert "PERSISTED_QUERY_NOT_ALLOWED" in json.dumps(answer["payload"])
         await ws.send(
-            json.dumps({"type": start, "id": "yes", "payload": {"extensions": hashed(changes)}})
+            json.dumps(
+                {"type": start, "id": "yes", "payload": {"extensions": persisted_query(changes)}}
+            )
         )
         await asyncio.sleep(0.3)
         async with httpx.AsyncClient(base_url=persisted_only) as http:
-            body = {"extensions": hashed(add), "variables": {"title": f"over {protocol}"}}
+            body = {"extensions": persisted_query(add), "variables": {"title": f"over {protocol}"}}
             assert (await http.post("/graphql", json=body)).json()["data"]["createTodo"]
         event = json.loads(await asyncio.wait_for(ws.recv(), 5))
         assert event["id"] == "yes"
         assert event["payload"]["data"]["todoEvents"]["kind"] == "CREATED"
-
-
-def hashed(document: str) -> dict[str, object]:
-    return {
-        "persistedQuery": {
-            "version": 1,
-            "sha256Hash": hashlib.sha256(document.encode()).hexdigest(),
-        }
-    }

@@ -4,22 +4,17 @@ and the plain path alike; a hash that is not the text's, or a malformed extensio
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 import httpx
 
 from tests.graphql import GraphQLClient
+from tests.graphql import persisted_query as persisted
 
 LIST = "query List($first: Int) { todos(first: $first) { totalCount nodes { title } } }"
 CREATE = 'mutation { createTodo(input: {title: "by hash"}) { __typename } }'
 APOLLO_4 = "application/graphql-response+json,application/json;q=0.9"
-
-
-def persisted(document: str) -> dict[str, Any]:
-    digest = hashlib.sha256(document.encode()).hexdigest()
-    return {"persistedQuery": {"version": 1, "sha256Hash": digest}}
 
 
 async def post(

@@ -13,6 +13,7 @@ import pytest
 from graph.persisted import load_manifest, manifest, sha256
 from settings import SettingError, Settings
 from tests.conftest import AppClient
+from tests.graphql import persisted_query
 
 FOLDER = Path(__file__).resolve().parent.parent / "persisted"
 DOCUMENTS = {path.stem: path.read_text() for path in FOLDER.glob("*.graphql")}
@@ -26,11 +27,7 @@ def manifest_file(tmp_path: Path) -> str:
 
 
 def by_hash(name: str, **variables: Any) -> dict[str, Any]:
-    digest = sha256(DOCUMENTS[name])
-    return {
-        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": digest}},
-        "variables": variables,
-    }
+    return {"extensions": persisted_query(DOCUMENTS[name]), "variables": variables}
 
 
 def code(body: dict[str, Any]) -> str | None:
@@ -62,7 +59,7 @@ async def test_persisted_only_runs_the_manifests_documents_alone(
             )
         # APQ registers nothing: a new document's hash with its text is refused, then and later.
         other = "query Other { todoStats { total } }"
-        apq = {"persistedQuery": {"version": 1, "sha256Hash": sha256(other)}}
+        apq = persisted_query(other)
         for body in ({"query": other, "extensions": apq}, {"extensions": apq}):
             assert code((await post("/graphql", json=body)).json()) == "PERSISTED_QUERY_NOT_ALLOWED"
 
