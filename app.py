@@ -22,6 +22,7 @@ from graph.fast.path import FastPath
 from graph.http import GraphQLView
 from graph.persisted import PersistedDocuments, load_manifest
 from graph.schema import build_schema, limits
+from graph.sse import GraphQLStream
 from models.database import tortoise_config
 from settings import Settings
 from todos import events
@@ -66,12 +67,15 @@ def create_app(settings: Settings) -> Starlette:
     trusted = load_manifest(settings.persisted_documents) if settings.persisted_documents else {}
     documents = PersistedDocuments(settings.redis_url, trusted, only=settings.persisted_only)
     graphql = GraphQLView(schema, settings, fast_path, verifier, documents)
+    # graphql-sse, for clients without WebSockets; under the same connection cap.
+    stream = GraphQLStream(schema, settings, documents, graphql.connections)
     app = Starlette(
         routes=[
             Route("/", endpoints.root, name="root"),
             Route("/health", endpoints.health, name="health"),
             Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
+            Route("/graphql/stream", stream, methods=["GET", "POST"], name="graphql_stream"),
             # GraphiQL's scripts and styles, served by the service itself (no CDN).
             Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
             *rest.routes,

@@ -96,7 +96,7 @@ class GraphQLView(GraphQL):
             connection_init_wait_timeout=timedelta(seconds=settings.ws_init_timeout_seconds),
             max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
         )
-        self.websockets = ConnectionCount(settings.max_websockets)
+        self.connections = ConnectionCount(settings.max_websockets)  # and graph/sse.py's streams
         self.fast_path = fast_path
         self.request_timeout_seconds = settings.request_timeout_seconds
         self.batching = settings.max_batch_operations > 0
@@ -151,11 +151,11 @@ class GraphQLView(GraphQL):
         return self.create_response(process_result(result), await self.get_sub_response(request))
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.websockets.full():
+        if self.connections.full():
             # Refused during the handshake (closing before accepting answers HTTP 403).
             await WebSocket(scope, receive, send).close(TRY_AGAIN_LATER_CLOSE_CODE)
             return
-        with self.websockets.holding():
+        with self.connections.holding():
             await self.run(WebSocket(scope, receive=receive, send=send))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -40,6 +41,20 @@ class Schema(strawberry.Schema):
         are logged with their traceback by MaskUnexpectedErrors."""
 
 
+class ParserCacheReportingErrors(ParserCache):
+    """Strawberry's ParserCache, leaving a document that does not parse to Strawberry's own
+    parse, which reports it as a GraphQL error: the cache's error escapes schema.stream, which
+    the WebSocket and SSE transports run, so that their clients got no answer."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        with contextlib.suppress(GraphQLError):
+            context.graphql_document = self.cached_parse_document(
+                context.query, **context.parse_options
+            )
+        yield
+
+
 def limits(settings: Settings) -> DocumentLimits:
     """The limits on one document, which the plain path and the fast path both enforce."""
     return DocumentLimits(
@@ -61,7 +76,7 @@ def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], 
         functools.partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
         # Parsing and validating a document is a large share of a small query's cost; the caches
         # live at module level, shared by the per-request extension instances.
-        functools.partial(ParserCache, maxsize=1000),
+        functools.partial(ParserCacheReportingErrors, maxsize=1000),
         functools.partial(ValidationCache, maxsize=1000),
         enforce(limits(settings)),
     ]

@@ -34,13 +34,14 @@ def is_valid(owner: str) -> bool:
 
 
 @contextmanager
-def acting_as(owner: str) -> Iterator[None]:
-    """The rules run for `owner` inside the block."""
-    token = _owner.set(owner)
+def acting_as(owner: str, until: float | None = None) -> Iterator[None]:
+    """The rules run for `owner` inside the block (what outlives its token, until `until`)."""
+    token, until_token = _owner.set(owner), _until.set(until)
     try:
         yield
     finally:
         _owner.reset(token)
+        _until.reset(until_token)
 
 
 def act_as(owner: str, until: float | None = None) -> None:

@@ -15,6 +15,7 @@ from web.tokens import TokenError, TokenVerifier, bearer_token
 
 # The paths that need a token; the others (/, /health, GraphiQL's files) stay open.
 GRAPHQL_PATH = "/graphql"
+STREAM_PATH = "/graphql/stream"  # graph/sse.py: a subscription there ends with the token
 REST_PATH = "/todos"
 
 
@@ -52,11 +53,13 @@ class RequireToken:
             presented = authorization is not None
             await self._refuse(scope, send, str(error), presented, headers.get("accept"))
             return
-        with owners.acting_as(identity.subject):
+        with owners.acting_as(identity.subject, until=identity.expires_at):
             await self.app(scope, receive, send)
 
     def _guarded(self, scope: Scope) -> bool:
         path: str = scope["path"]
+        if path == STREAM_PATH:
+            return True
         if path == GRAPHQL_PATH:
             # A GET without a query (or a persisted query's hash) runs nothing: browsers open
             # GraphiQL so, whose requests then carry the token.
@@ -70,7 +73,7 @@ class RequireToken:
     ) -> None:
         body: dict[str, object]
         content_type = JSON
-        if scope["path"] == GRAPHQL_PATH:
+        if scope["path"] in (GRAPHQL_PATH, STREAM_PATH):
             body = {"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]}
             if wants_graphql_response(accept):
                 content_type = GRAPHQL_RESPONSE_CONTENT_TYPE

@@ -81,3 +81,18 @@ async def test_connections_per_process_are_capped(ws_url: str) -> None:
     # Once they are gone, there is room again.
     await asyncio.sleep(0.5)
     await (await initialised(ws_url)).close()
+
+
+async def test_a_document_that_does_not_parse_gets_its_syntax_error(ws_url: str) -> None:
+    """graphql-ws sends it as an error; graphql-transport-ws closes with 4400 and says it."""
+    async with websockets.connect(ws_url, subprotocols=[LEGACY_WS]) as connection:
+        await connection.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await connection.recv())["type"] == "connection_ack"
+        await connection.send(json.dumps({"type": "start", "id": "1", "payload": {"query": "{"}}))
+        answer = json.loads(await asyncio.wait_for(connection.recv(), 5))
+    assert answer["type"] == "error", answer
+    assert answer["payload"]["message"].startswith("Syntax Error"), answer
+    connection = await initialised(ws_url)
+    await connection.send(json.dumps({"type": "subscribe", "id": "1", "payload": {"query": "{"}}))
+    assert await closed_with(connection, within=5) == 4400
+    assert (connection.close_reason or "").startswith("Syntax Error")

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 
 import { Client, cacheExchange, fetchExchange, gql } from '@urql/core';
+import { createClient as createSseClient } from 'graphql-sse';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
@@ -15,13 +16,15 @@ if (!given) {
 export const SERVICE_URL = given.replace(/\/+$/, '');
 export const GRAPHQL_URL = `${SERVICE_URL}/graphql`;
 export const WS_URL = GRAPHQL_URL.replace(/^http/, 'ws');
+/** graphql-sse's endpoint (distinct connections mode), for clients without WebSockets. */
+export const STREAM_URL = `${GRAPHQL_URL}/stream`;
 
 /**
  * AUTH_MODE=jwt: SERVICE_TOKEN is the user's bearer token, sent as a frontend sends it: urql's
  * fetchOptions on every request, graphql-ws's connectionParams in connection_init.
  */
 const TOKEN = process.env.SERVICE_TOKEN;
-const AUTHORIZATION = TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {};
+export const AUTHORIZATION = TOKEN ? { Authorization: `Bearer ${TOKEN}` } : {};
 
 /** How long to wait for one event before failing. */
 export const WAIT_MS = 10_000;
@@ -60,7 +63,7 @@ let exitHooked = false;
  * (undici) left dirty, and the file never ends (nodejs/node#47748). Everything has been written
  * out by then. Set only once a test runs, so that an error while loading is still printed.
  */
-function exitWithoutTeardown() {
+export function exitWithoutTeardown() {
   if (exitHooked) return;
   exitHooked = true;
   process.once('exit', (code) => process.exit(code));
@@ -177,22 +180,26 @@ class Queue {
 
 /**
  * A todoEvents subscription over graphql-ws (the graphql-transport-ws protocol), with `ws` as the
- * WebSocket: Node 18 has none of its own. `live()` returns once events provably reach it.
+ * WebSocket (Node 18 has none of its own), or with `transport: 'sse'` over graphql-sse, which
+ * sends the token as a header. `live()` returns once events provably reach it.
  */
 export class EventListener {
   #queue = new Queue();
   #failure = undefined;
 
   /** `after`: the cursor of the last event seen, to resume after it. */
-  constructor(after = undefined) {
-    this.wsClient = createClient({
-      url: WS_URL,
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      lazy: true,
-      connectionParams: () => AUTHORIZATION,
-    });
-    this.unsubscribe = this.wsClient.subscribe(
+  constructor(after = undefined, { transport = 'ws' } = {}) {
+    this.client =
+      transport === 'sse'
+        ? createSseClient({ url: STREAM_URL, headers: AUTHORIZATION, retryAttempts: 0 })
+        : createClient({
+            url: WS_URL,
+            webSocketImpl: WebSocket,
+            retryAttempts: 0,
+            lazy: true,
+            connectionParams: () => AUTHORIZATION,
+          });
+    this.unsubscribe = this.client.subscribe(
       { query: TODO_EVENTS, variables: { after } },
       {
         next: (result) => {
@@ -252,7 +259,7 @@ export class EventListener {
 
   async close() {
     this.unsubscribe();
-    await this.wsClient.dispose();
+    await this.client.dispose();
   }
 }
 

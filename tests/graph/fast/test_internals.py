@@ -24,7 +24,7 @@ MIRRORED = [
     "MaskUnexpectedErrors",
     "TidyErrors",
     "MaxTokensLimiter",
-    "ParserCache",
+    "ParserCacheReportingErrors",
     "ValidationCache",
     "EnforceDocumentLimits",
 ]
