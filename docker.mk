@@ -21,8 +21,19 @@ RELEASE_ENV = AUTH_MODE=jwt ACCEPTANCE_AUTH_MODE=jwt \
 else ifneq ($(AUTH),none)
 $(error AUTH must be none or jwt)
 endif
+# PERSISTED=only: the production posture of trusted documents. `make release` runs the stack in
+# PERSISTED_ONLY mode with a manifest of tests/persisted/'s operations (build/persisted/), and
+# the acceptance tests of that mode against it.
+PERSISTED ?= any
+PERSISTED_MANIFEST := build/persisted/manifest.json
+ifeq ($(PERSISTED),only)
+RELEASE_ENV += PERSISTED_DOCUMENTS=/persisted/manifest.json PERSISTED_ONLY=true \
+	ACCEPTANCE_PERSISTED_ONLY=true ACCEPTANCE_MARKERS=persisted_only
+else ifneq ($(PERSISTED),any)
+$(error PERSISTED must be any or only)
+endif
 
-.PHONY: version test release clean jwt-keys
+.PHONY: version test release clean jwt-keys persisted-documents
 
 version: ## print {"Version": "<git short hash>"} (APP_VERSION=... overrides it)
 	@echo '{"Version": "$(APP_VERSION)"}'
@@ -32,9 +43,10 @@ test: ## build the images (newer bases pulled), run the tests in Docker; reports
 	$(COMPOSE) build --pull test release
 	$(COMPOSE) run --rm --no-TTY --user $(DOCKER_USER) test
 
-release: ## migrate db, start app, run the acceptance tests against it, print the app's URL (AUTH=jwt)
-	mkdir -p $(DOCKER_REPORTS)
-	$(if $(RELEASE_ENV),$(MAKE) --no-print-directory jwt-keys)
+release: ## migrate db, start app, run the acceptance tests against it, print its URL (AUTH=jwt, PERSISTED=only)
+	mkdir -p $(DOCKER_REPORTS) $(dir $(PERSISTED_MANIFEST))
+	$(if $(filter jwt,$(AUTH)),$(MAKE) --no-print-directory jwt-keys)
+	$(if $(filter only,$(PERSISTED)),$(MAKE) --no-print-directory persisted-documents)
 	$(COMPOSE) run --rm --no-TTY migrate
 	$(RELEASE_ENV) $(COMPOSE) up --detach --wait --no-deps redis app
 	$(RELEASE_ENV) $(COMPOSE) run --rm --no-TTY --no-deps --user $(DOCKER_USER) acceptance
@@ -46,7 +58,14 @@ jwt-keys:
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $(JWT_KEYS)/private.pem
 	openssl pkey -in $(JWT_KEYS)/private.pem -pubout -out $(JWT_KEYS)/public.pem
 
+# The trusted documents' manifest, written by the test image (it has the tests and the tools).
+persisted-documents:
+	mkdir -p $(dir $(PERSISTED_MANIFEST))
+	$(COMPOSE) run --rm --no-TTY --no-deps --user $(DOCKER_USER) --env PYTHONPATH=/app test \
+		python scripts/persisted-manifest.py tests/persisted > $(PERSISTED_MANIFEST).new
+	mv $(PERSISTED_MANIFEST).new $(PERSISTED_MANIFEST)
+
 clean: ## remove the Docker stack with its volumes, and the dangling todobackend images
 	$(COMPOSE) down --volumes --remove-orphans
-	rm -rf $(JWT_KEYS)
+	rm -rf $(JWT_KEYS) $(dir $(PERSISTED_MANIFEST))
 	docker image prune --force --filter label=application=todobackend

@@ -114,8 +114,7 @@ def _todo(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 async def _variables(request: Request) -> dict[str, Any]:
-    variables: dict[str, Any] = json.loads(await request.body()).get("variables") or {}
-    return variables
+    return dict(json.loads(await request.body()).get("variables") or {})
 
 
 async def todos(request: Request) -> Response:
@@ -145,8 +144,7 @@ async def todos(request: Request) -> Response:
     ):
         await sql.execute(LIST_SQL.format(where=where), [*parameters, size + 1])
         rows = await sql.fetchall()
-    more = len(rows) > size
-    rows = rows[:size]
+    more, rows = len(rows) > size, rows[:size]
     end = rows[-1] if rows else None
     end_cursor = cursor(bound_to, end["order"], end["created_at"], end["id"]) if end else None
     nodes = [_todo(row, LIST_FIELDS) for row in rows]
@@ -160,8 +158,7 @@ async def stats(request: Request) -> Response:
     async with request.app.state.pool.acquire() as connection, connection.cursor() as sql:
         await sql.execute(STATS_SQL, [OWNER])
         groups = await sql.fetchall()
-    total = sum(n for _, n in groups)
-    completed = sum(n for done, n in groups if done)
+    total, completed = sum(n for _, n in groups), sum(n for done, n in groups if done)
     counts = {"total": total, "completed": completed, "active": total - completed}
     return _json({"data": {"todoStats": counts}})
 
@@ -178,9 +175,8 @@ async def create(request: Request) -> Response:
         values = [title, False, order, 1, created_at, created_at, search_key(title), OWNER]
         await sql.execute(INSERT_SQL, values)
         pk = sql.lastrowid
-    todo = {"__typename": "Todo", "id": global_id(pk), "title": title, "completed": False}
-    todo |= {"order": order, "version": 1}
-    return _json({"data": {"createTodo": todo}})
+    todo = {"id": global_id(pk), "title": title, "completed": False, "order": order, "version": 1}
+    return _json({"data": {"createTodo": {"__typename": "Todo"} | todo}})
 
 
 async def update(request: Request) -> Response:

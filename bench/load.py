@@ -31,9 +31,7 @@ class BenchError(Exception):
     """Something the bench needs did not work; the message says what."""
 
 
-class Run(NamedTuple):
-    """One wrk run."""
-
+class Run(NamedTuple):  # one wrk run
     requests: int
     seconds: float
     errors: int  # connect, read, write, non-2xx and timeouts

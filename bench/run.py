@@ -33,13 +33,14 @@ import httpx  # noqa: E402
 
 from bench import load  # noqa: E402
 from bench.load import BenchError  # noqa: E402
-from bench.scenarios import OWNERS, SCENARIOS, SECRET, TOKENS, Scenario  # noqa: E402
+from bench.scenarios import MANIFEST, OWNERS, SCENARIOS, SECRET, TOKENS, Scenario  # noqa: E402
 from tests.servers import APP, Server, running_server  # noqa: E402
 
 SERVICE, CEILING = KINDS = ("service", "ceiling")
 APPS = {SERVICE: APP, CEILING: ("bench.ceiling:app",)}
 QUIET = ("--no-access-log", "--log-level", "warning")
 LOGS = ROOT / "build" / "bench" / "logs"
+DOCUMENTS = str(LOGS / "manifest.json")  # the service's trusted documents (list10hash's)
 CONNECTIONS = 32  # wrk's
 COUNTED = 20  # sequential requests whose SQL statements are counted
 MAX_RSS_MB = 80.0  # issue 6: per worker, after the runs
@@ -47,9 +48,7 @@ ROW = "{:<42} {:<8} {:>8} {:>7} {:>7} {:>5} {:>10} {:>13} {:>7}"
 
 
 @dataclass
-class Figures:
-    """What was measured of one scenario on one server."""
-
+class Figures:  # what was measured of one scenario on one server
     runs: list[load.Run] = field(default_factory=list)
     cpu_ms: list[float] = field(default_factory=list)  # the server's, per request, run by run
     sql: float = 0.0  # statements per request, over sequential requests
@@ -83,6 +82,7 @@ class Bench:
         say(f"MariaDB on 127.0.0.1:{self.mysql.port} ({self.mysql.directory})")
         shutil.rmtree(LOGS, ignore_errors=True)
         LOGS.mkdir(parents=True)
+        Path(DOCUMENTS).write_text(json.dumps(MANIFEST))
         for table in dict.fromkeys(s.table for s in self.chosen):
             self.urls[table] = self.mysql.create(f"bench_{table}")
             self.serve(stack, SERVICE, table)  # migrates the new database first
@@ -101,7 +101,7 @@ class Bench:
             raise BenchError("some scenarios did not run cleanly:\n  " + "\n  ".join(self.failures))
 
     def serve(self, stack: contextlib.ExitStack, kind: str, table: str) -> None:
-        env = {"DATABASE_URL": self.urls[table], "GRAPHIQL": "false"}
+        env = dict(DATABASE_URL=self.urls[table], GRAPHIQL="false", PERSISTED_DOCUMENTS=DOCUMENTS)
         if table in OWNERS:  # the service checks the user's token; the ceiling reads their todos
             env |= {"AUTH_MODE": "jwt", "JWT_SECRET": SECRET, "CEILING_OWNER": OWNERS[table]}
         server = running_server(
@@ -118,12 +118,12 @@ class Bench:
         return load.cpu_seconds(list({server.process.pid, *self.pids(server)}))
 
     def url(self, kind: str, scenario: Scenario) -> str:
-        server = self.servers[kind, scenario.table]
-        return server.url + ("/graphql" if kind == SERVICE else scenario.path)
+        return self.servers[kind, scenario.table].url + (
+            "/graphql" if kind == SERVICE else scenario.path
+        )
 
     def check(self) -> None:
-        """Sequential requests: every answer checked, one request's SQL logged, statements per
-        request counted (the general log holds every database's); then the two compared."""
+        """Sequential requests: answers checked, one's SQL logged, statements counted, compared."""
         statements = load.Statements(next(iter(self.urls.values())))
         try:
             with httpx.Client(timeout=60) as client:

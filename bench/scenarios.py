@@ -11,6 +11,8 @@ from typing import Any
 import jwt
 
 from bench.ceiling import cursor, fingerprint, global_id
+from graph.persisted import manifest
+from tests.graphql import persisted_query
 from todos.search import search_key
 
 SMALL, DEEP, USERS = "small", "deep", "users"
@@ -79,6 +81,8 @@ class Scenario:
     near: tuple[str, float] | None = None  # at most this much slower than another scenario
 
 
+MANIFEST = manifest({"List": LIST})  # trusted documents (PERSISTED_DOCUMENTS), run by hash
+_BY_HASH = json.dumps({"variables": {"first": 10}, "extensions": persisted_query(LIST)})
 _PAGE1 = body(LIST, first=10, completed=False)
 _CREATES = tuple(body(CREATE, title=f"Bench todo {i}: ÉCLAIRS", order=1000 + i) for i in range(100))
 # Each todo of the small table completed, then active again: a real change each time.
@@ -87,6 +91,8 @@ _UPDATES = tuple(body(UPDATE, id=global_id(pk), completed=done)
 SCENARIOS = (
     Scenario("list10", "todos(first: 10)", SMALL, "/todos", (body(LIST, first=10),),
              max_sql=2, min_ratio=0.5, max_tail=3.0),
+    Scenario("list10hash", "todos(first: 10), by its hash", SMALL, "/todos", (_BY_HASH,),
+             max_sql=2, near=("list10", 1.1)),
     Scenario("list100", "todos(first: 100)", SMALL, "/todos", (body(LIST, first=100),),
              max_sql=2, min_ratio=0.4),
     Scenario("stats", "todoStats", SMALL, "/stats", (body(STATS),)),

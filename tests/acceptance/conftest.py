@@ -83,7 +83,7 @@ def service(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[Service]:
     if request.param == DEPLOYED:
         # One replica for the whole run: changes made through two replicas may interleave.
         jwt_mode = os.environ.get("ACCEPTANCE_AUTH_MODE") == "jwt"
-        yield Service(_replicas()[0], _acceptance_headers() if jwt_mode else {})
+        yield Service(replica_urls()[0], _acceptance_headers() if jwt_mode else {})
         return
     backend, _, mode = request.param.partition("+")
     database = database_url(backend, tmp_dir, f"acceptance_{mode or 'none'}")
@@ -115,7 +115,7 @@ def local_redis(tmp_dir: str) -> Iterator[LocalRedis]:
     redis.stop()
 
 
-def _replicas() -> list[str]:
+def replica_urls() -> list[str]:
     """The URL of each replica behind ACCEPTANCE_URL (Compose's DNS names them all)."""
     url = urlsplit(os.environ["ACCEPTANCE_URL"])
     host, port = url.hostname or "localhost", url.port or 80
@@ -131,7 +131,7 @@ def replicas(tmp_dir: str, request: pytest.FixtureRequest) -> Iterator[list[Serv
         expected = int(os.environ.get("ACCEPTANCE_REPLICAS", "1"))
         if expected < 2:
             pytest.skip("ACCEPTANCE_REPLICAS does not announce two replicas")
-        urls = _replicas()
+        urls = replica_urls()
         assert len(urls) == expected, f"expected {expected} replicas, found {urls}"
         jwt_mode = os.environ.get("ACCEPTANCE_AUTH_MODE") == "jwt"
         yield [Service(url, _acceptance_headers() if jwt_mode else {}) for url in urls[:2]]
@@ -177,7 +177,7 @@ def jwt_stack(request: pytest.FixtureRequest, tmp_dir: str) -> Iterator[JwtStack
     if request.param == DEPLOYED:
         if os.environ.get("ACCEPTANCE_AUTH_MODE") != "jwt":
             pytest.skip("the deployed stack runs in AUTH_MODE=none (make release AUTH=jwt: jwt)")
-        yield JwtStack(_replicas()[0], None)
+        yield JwtStack(replica_urls()[0], None)
         return
     database = database_url(request.param, tmp_dir, "identity")
     asyncio.run(recreate(database))

@@ -9,6 +9,7 @@ import {
   AUTHORIZATION,
   DELETE,
   EventListener,
+  SSE_FETCH,
   STREAM_URL,
   UPDATE,
   create,
@@ -47,7 +48,7 @@ test('todoEvents over SSE arrive in commit order with their versions', async () 
 });
 
 test('a query and a mutation run over SSE and complete', async () => {
-  const sse = createClient({ url: STREAM_URL, headers: AUTHORIZATION, retryAttempts: 0 });
+  const sse = createClient({ url: STREAM_URL, headers: AUTHORIZATION, retryAttempts: 0, fetchFn: SSE_FETCH });
   try {
     const title = unique('made over SSE');
     const [created] = await results(sse, {
