@@ -5,6 +5,8 @@ uvicorn --factory app:main       the service, with the settings of its environme
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -30,6 +32,8 @@ from todos.relay import relay_events
 from web import endpoints, logs, outage
 from web.auth import RequireToken
 from web.forwarded import TrustedProxies
+from web.metrics import Metrics, RecordRequests
+from web.metrics import page as metrics_page
 from web.tokens import TokenVerifier
 
 GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
@@ -37,7 +41,7 @@ GRAPHIQL_ASSETS = Path(__file__).parent / "static" / "graphiql"
 
 @asynccontextmanager
 async def lifespan(
-    app: Starlette, settings: Settings, documents: PersistedDocuments
+    app: Starlette, settings: Settings, documents: PersistedDocuments, metrics: Metrics | None
 ) -> AsyncIterator[None]:
     # RegisterTortoise keeps one ORM context for every request; tables come from migrations only.
     config = tortoise_config(settings.database_url, settings.database_pool_max)
@@ -48,8 +52,15 @@ async def lifespan(
     ):
         # /health reports on the relay; None when the processes do not wake each other.
         app.state.relay = relay
+        sampling = asyncio.create_task(metrics.sample_pool()) if metrics else None
         yield
+        if sampling is not None:
+            sampling.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sampling
     await documents.aclose()
+    if metrics is not None:
+        metrics.close()
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -66,7 +77,9 @@ def create_app(settings: Settings) -> Starlette:
     # Persisted queries' documents: in Redis when it is set, so that every replica knows them.
     trusted = load_manifest(settings.persisted_documents) if settings.persisted_documents else {}
     documents = PersistedDocuments(settings.redis_url, trusted, only=settings.persisted_only)
-    graphql = GraphQLView(schema, settings, fast_path, verifier, documents)
+    # METRICS=true: Prometheus's figures on /metrics, summed over the workers (web/metrics.py).
+    metrics = Metrics(settings) if settings.metrics else None
+    graphql = GraphQLView(schema, settings, fast_path, verifier, documents, metrics)
     # graphql-sse, for clients without WebSockets; under the same connection cap.
     stream = GraphQLStream(schema, settings, documents, graphql.connections)
     app = Starlette(
@@ -79,10 +92,12 @@ def create_app(settings: Settings) -> Starlette:
             # GraphiQL's scripts and styles, served by the service itself (no CDN).
             Mount("/graphiql", app=StaticFiles(directory=GRAPHIQL_ASSETS), name="graphiql"),
             *rest.routes,
+            *([Route("/metrics", metrics_page, name="metrics")] if metrics else []),
         ],
         middleware=[
             Middleware(TrustedProxies, allowed=settings.forwarded_allow_ips),
             Middleware(logs.RequestIds, log_access=settings.production),
+            *([Middleware(RecordRequests, metrics=metrics)] if metrics else []),
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(settings.cors_allow_origins),
@@ -94,10 +109,11 @@ def create_app(settings: Settings) -> Starlette:
             *([Middleware(RequireToken, verifier=verifier)] if verifier else []),
         ],
         exception_handlers={**rest.exception_handlers, **outage.EXCEPTION_HANDLERS},
-        lifespan=partial(lifespan, settings=settings, documents=documents),
+        lifespan=partial(lifespan, settings=settings, documents=documents, metrics=metrics),
         max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
+    app.state.metrics = metrics  # the subscriptions count themselves there
     # As in the original API, "/todos/" is not "/todos": no redirects between the two spellings.
     app.router.redirect_slashes = False
     return app

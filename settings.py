@@ -72,6 +72,10 @@ class Settings:
     # Trusted documents (README: Persisted queries).
     persisted_documents: str = ""
     persisted_only: bool = False
+    # Prometheus metrics on /metrics (README: Metrics).
+    metrics: bool = False
+    metrics_dir: str = ""  # where the worker processes share their figures ("": a temporary one)
+    metrics_max_operations: int = 100
 
     def __post_init__(self) -> None:
         scheme = self.database_url.split("://", 1)[0]
@@ -144,7 +148,7 @@ _POSITIVE = frozenset(
         "max_body_bytes", "max_query_depth", "max_query_tokens", "max_query_fields",
         "max_aliases", "max_directives", "max_query_nodes", "max_response_bytes",
         "request_timeout_seconds", "ws_init_timeout_seconds", "max_subscriptions_per_connection",
-        "max_websockets",
+        "max_websockets", "metrics_max_operations",
     }
 )  # fmt: skip
 

@@ -20,6 +20,7 @@ from bench.scenarios import TODOS, todo_row
 
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
+CONNECTIONS = 32  # wrk's
 COLUMNS = ("id", "title", "search_key", "completed", "order", "version", "created_at", "updated_at",
            "owner")  # fmt: skip
 INSERT = f"INSERT INTO `todo` (`{'`,`'.join(COLUMNS)}`) VALUES ({','.join(['%s'] * len(COLUMNS))})"

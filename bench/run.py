@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:  # started as `python bench/run.py`
 
 import httpx  # noqa: E402
 
-from bench import load  # noqa: E402
+from bench import load, peer  # noqa: E402
 from bench.load import BenchError  # noqa: E402
 from bench.scenarios import MANIFEST, OWNERS, SCENARIOS, SECRET, TOKENS, Scenario  # noqa: E402
 from tests.servers import APP, Server, running_server  # noqa: E402
@@ -41,7 +41,7 @@ APPS = {SERVICE: APP, CEILING: ("bench.ceiling:app",)}
 QUIET = ("--no-access-log", "--log-level", "warning")
 LOGS = ROOT / "build" / "bench" / "logs"
 DOCUMENTS = str(LOGS / "manifest.json")  # the service's trusted documents (list10hash's)
-CONNECTIONS = 32  # wrk's
+CONNECTIONS = load.CONNECTIONS
 COUNTED = 20  # sequential requests whose SQL statements are counted
 MAX_RSS_MB = 80.0  # issue 6: per worker, after the runs
 ROW = "{:<42} {:<8} {:>8} {:>7} {:>7} {:>5} {:>10} {:>13} {:>7}"
@@ -67,6 +67,7 @@ class Bench:
         self.rounds: int = arguments.rounds or (1 if self.quick else 3)
         self.workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # uvicorn's, per server
         self.chosen = [s for s in SCENARIOS if not arguments.only or s.key in arguments.only]
+        self.peer = not arguments.only or "peer" in arguments.only  # bench/peer.py's table
         self.mysql = load.MariaDB()
         self.urls: dict[str, str] = {}  # DATABASE_URL by table
         self.servers: dict[tuple[str, str], Server] = {}  # by kind and table
@@ -94,9 +95,12 @@ class Bench:
                 raise BenchError(f"not every server has {self.workers} workers after 60 s")
             time.sleep(0.2)
         say(f"servers up, {self.workers} workers each; logs in {LOGS.relative_to(ROOT)}")
-        self.check()
-        self.measure()
-        self.report()
+        if self.chosen:
+            self.check()
+            self.measure()
+            self.report()
+        if self.peer:
+            peer.compare(stack, self.mysql, self, LOGS)
         if self.failures:
             raise BenchError("some scenarios did not run cleanly:\n  " + "\n  ".join(self.failures))
 
@@ -265,7 +269,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="CI mode: seconds, no judging")
     parser.add_argument("--seconds", type=float, help="length of each run (default 10, quick 2)")
     parser.add_argument("--rounds", type=int, help="interleaved rounds (default 3, quick 1)")
-    keys = [s.key for s in SCENARIOS]
+    keys = [s.key for s in SCENARIOS] + ["peer"]
     parser.add_argument("--only", action="append", choices=keys, metavar="KEY",
                         help=f"run only this scenario (repeatable): {' '.join(keys)}")  # fmt: skip
     bench = Bench(parser.parse_args())

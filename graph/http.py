@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import posixpath
 from datetime import timedelta
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import NoMatchFound
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -42,6 +40,7 @@ from graph.websockets import (
 )
 from settings import Settings
 from todos import owners
+from web import observations
 from web.jsonbody import parse_json
 from web.media import (
     GRAPHQL_RESPONSE,
@@ -49,13 +48,9 @@ from web.media import (
     is_request_error,
     wants_graphql_response,
 )
+from web.metrics import Metrics
 from web.outage import RETRY_AFTER_SECONDS
 from web.tokens import TokenError, TokenVerifier, bearer_token
-
-# Where app.py mounts static/graphiql/, and the route of this view: the page links its files
-# relative to itself, so that it works under any path prefix a proxy adds.
-ASSETS_ROUTE = "graphiql"
-PAGE_ROUTE = "graphql"
 
 
 class GraphQLView(GraphQL):
@@ -70,7 +65,7 @@ class GraphQLView(GraphQL):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        page = graphiql.render_page(_assets_url(request))
+        page = graphiql.render_page(graphiql.assets_url(request))
         headers = {
             "content-security-policy": graphiql.CONTENT_SECURITY_POLICY,
             "cache-control": "no-cache",
@@ -88,6 +83,7 @@ class GraphQLView(GraphQL):
         fast_path: FastPath | None,
         verifier: TokenVerifier | None = None,
         documents: PersistedDocuments | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         graphql_ide: GraphQL_IDE | None = "graphiql" if settings.graphiql else None
         super().__init__(
@@ -103,6 +99,7 @@ class GraphQLView(GraphQL):
         self.max_response_bytes = settings.max_response_bytes
         self.verifier = verifier  # AUTH_MODE=jwt (HTTP requests are checked by web/auth.py)
         self.documents = documents or PersistedDocuments()  # APQ (graph/persisted.py)
+        self.metrics = metrics  # METRICS=true; WebSocket operations measure themselves with it
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -142,6 +139,7 @@ class GraphQLView(GraphQL):
             query = await self.documents.resolve(data.get("query"), data.get("extensions"))
         except (PersistedQueryNotFound, PersistedQueryNotAllowed, PersistedQueryRefused):
             return None  # the plain path answers
+        observations.note_operation(data.get("operationName"), query)
         allowed = {OperationType.QUERY, OperationType.MUTATION}
         result = await self.fast_path.execute(
             query, data.get("operationName"), data.get("variables"), allowed
@@ -206,6 +204,7 @@ class GraphQLView(GraphQL):
             return ExecutionResult(data=None, errors=[persisted_query_error(error)])
         except PersistedQueryRefused as error:
             raise HTTPException(400, str(error)) from error
+        observations.note_operation(request_data.operation_name, query)
         try:
             return await self.schema.execute(
                 query,
@@ -235,6 +234,7 @@ class GraphQLView(GraphQL):
         application/graphql-response+json, in that type: a request error (a document that does
         not parse or validate, wrong variables) is a 400 without `data`."""
         results = response_data if isinstance(response_data, list) else [response_data]
+        observations.note_results(results)
         if any(unavailable(result.get("errors")) for result in results):  # type: ignore[arg-type]
             sub_response.status_code = 503
             sub_response.headers["retry-after"] = str(RETRY_AFTER_SECONDS)
@@ -273,6 +273,7 @@ def graphql_error_response(
     """A request refused before any GraphQL ran, answered as GraphQL clients expect errors (in
     application/graphql-response+json, without `data`, to the clients that accept it)."""
     errors = [{"message": message, "extensions": {"code": code}}]
+    observations.note(codes=[code])
     if wants_graphql_response(accept):
         return JSONResponse(
             {"errors": errors}, status_code, media_type=GRAPHQL_RESPONSE_CONTENT_TYPE
@@ -288,13 +289,3 @@ def _decode(data: str | bytes, allow_list: bool) -> object:
     if allow_list and isinstance(decoded, list) and all(isinstance(i, dict) for i in decoded):
         return decoded
     raise json.JSONDecodeError("Expected a JSON object.", "", 0)
-
-
-def _assets_url(request: Request) -> str:
-    """The URL of the GraphiQL files relative to the page: 'graphiql/' as app.py routes them."""
-    try:
-        assets = str(request.app.url_path_for(ASSETS_ROUTE, path="/"))
-        page = str(request.app.url_path_for(PAGE_ROUTE))
-    except (NoMatchFound, AttributeError):
-        return "graphiql/"
-    return posixpath.relpath(assets, posixpath.dirname(page)).rstrip("/") + "/"

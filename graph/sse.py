@@ -37,6 +37,7 @@ from graph.persisted import (
 )
 from graph.websockets import ConnectionCount
 from settings import Settings
+from web import observations
 from web.jsonbody import parse_json
 from web.outage import RETRY_AFTER_SECONDS
 
@@ -97,6 +98,7 @@ class GraphQLStream:
             raise StreamRequestError(400, str(error)) from error
         if not isinstance(query, str):
             raise StreamRequestError(400, "No GraphQL query found in the request.")
+        observations.note_operation(params.get("operationName"), query)
         allowed = ALL_OPERATIONS
         if request.method == "GET":
             allowed = GET_OPERATIONS
@@ -104,6 +106,7 @@ class GraphQLStream:
                 message = "Mutations are sent with POST."
                 raise StreamRequestError(405, message, headers={"allow": "POST"})
         if self.connections.full():
+            observations.note(refused=True)
             message = "The service holds as many connections as it can: try again later."
             headers = {"retry-after": str(RETRY_AFTER_SECONDS)}
             raise StreamRequestError(503, message, headers=headers)
@@ -113,6 +116,7 @@ class GraphQLStream:
             operation_name=params.get("operationName"),
             operation_extensions=params.get("extensions"),
             allowed_operation_types=allowed,
+            context_value={"request": request},
         )
         return self._stream(results)
 
@@ -147,7 +151,9 @@ class GraphQLStream:
             yield ServerSentEvent(data="", event="complete", sep="\n")
 
     def _payload(self, result: ExecutionResult) -> str:
-        payload = json.dumps(process_result(result), separators=(",", ":"), ensure_ascii=False)
+        formatted = process_result(result)
+        observations.note_results([formatted])
+        payload = json.dumps(formatted, separators=(",", ":"), ensure_ascii=False)
         if len(payload.encode()) > self.max_response_bytes:
             message = (
                 f"The response would be larger than {self.max_response_bytes} bytes: ask for "

@@ -16,6 +16,7 @@ from graph.inputs import given
 from graph.types import Todo
 from todos import events, owners
 from todos.errors import BadInput, CursorExpired
+from web.metrics import Metrics
 
 TodoEventKind = strawberry.enum(events.EventKind, name="TodoEventKind")
 
@@ -54,6 +55,15 @@ def _loop_time(epoch_seconds: float | None) -> float | None:
     return asyncio.get_running_loop().time() + (epoch_seconds - time.time())
 
 
+def _metrics(info: strawberry.Info) -> Metrics | None:
+    """The app's metrics (METRICS=true), through the WebSocket or request the operation came by."""
+    request = info.context.get("request") if isinstance(info.context, dict) else None
+    metrics: Metrics | None = getattr(
+        getattr(getattr(request, "app", None), "state", None), "metrics", None
+    )
+    return metrics
+
+
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
@@ -61,7 +71,7 @@ class Subscription:
         "after that event."
     )
     async def todo_events(
-        self, after: str | None = strawberry.UNSET
+        self, info: strawberry.Info, after: str | None = strawberry.UNSET
     ) -> AsyncGenerator[TodoEvent, None]:
         cursor = given(after)
         try:
@@ -70,6 +80,9 @@ class Subscription:
             raise bad_user_input(error) from error
         # In jwt mode the subscription ends when the token it was opened with expires.
         until = owners.acting_until()
+        metrics = _metrics(info)
+        if metrics is not None:
+            metrics.subscriptions.inc()
         try:
             async with events.hub.subscribe(position) as subscriber:
                 while True:
@@ -81,5 +94,10 @@ class Subscription:
                     except TimeoutError:
                         raise unauthenticated("The token has expired.") from None
                     yield TodoEvent.from_event(event)
+                    if metrics is not None:
+                        metrics.events.inc()  # sent: the transport asks for the next one
         except CursorExpired as error:
             raise cursor_expired(error) from error
+        finally:
+            if metrics is not None:
+                metrics.subscriptions.dec()

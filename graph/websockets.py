@@ -23,6 +23,7 @@ from graph.persisted import (
     PersistedQueryRefused,
 )
 from todos import owners
+from web import observations
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,23 @@ async def persisted_problem(documents: PersistedDocuments, payload: dict[str, An
     return None
 
 
+def measured(view: Any, payload: dict[str, Any]) -> Any:
+    """The measurement of one WebSocket operation, when METRICS=true (graph/http.py's view)."""
+    if view.metrics is None:
+        return contextlib.nullcontext(observations.Observation())
+    name = observations.name_of(payload.get("operationName"), payload.get("query"))
+    return view.metrics.operation("websocket", name)
+
+
+def note_sent(message: Any) -> None:
+    """note() the error codes in an operation's message to its client."""
+    payload = message.get("payload")
+    if message.get("type") == "error":
+        observations.note_results([{"errors": payload if isinstance(payload, list) else [payload]}])
+    elif message.get("type") in ("next", "data") and isinstance(payload, dict):
+        observations.note_results([payload])
+
+
 class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
     """graphql-transport-ws, refusing malformed messages (4400) instead of failing on them."""
 
@@ -99,11 +117,22 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if message["type"] == "subscribe":
             refused = await persisted_problem(self.view.documents, message["payload"])  # type: ignore[attr-defined]  # graph/http.py's view
             if refused is not None:
-                await self.send_message(
-                    {"id": message["id"], "type": "error", "payload": [refused]}
-                )
+                with measured(self.view, message["payload"]) as observation:
+                    observation.refused = True
+                    await self.send_message(
+                        {"id": message["id"], "type": "error", "payload": [refused]}
+                    )
                 return
         await super().handle_message(message)
+
+    async def run_operation(self, operation: Any) -> None:
+        payload = {"operationName": operation.operation_name, "query": operation.query}
+        with measured(self.view, payload):
+            await super().run_operation(operation)
+
+    async def send_message(self, message: Any) -> None:
+        note_sent(message)
+        await super().send_message(message)
 
     async def handle_task_exception(self, error: Exception) -> None:
         # A subscriber that drops its socket while being sent an event is normal, not an error.
@@ -129,13 +158,29 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
         if message["type"] == "start":
             refused = await persisted_problem(self.view.documents, message["payload"])  # type: ignore[attr-defined]  # graph/http.py's view
             if refused is not None:
-                await self.send_message({"id": message["id"], "type": "error", "payload": refused})
+                with measured(self.view, message["payload"]) as observation:
+                    observation.refused = True
+                    await self.send_message(
+                        {"id": message["id"], "type": "error", "payload": refused}
+                    )
                 return
         await super().handle_message(message)
 
-    async def handle_async_results(self, *arguments: Any, **keywords: Any) -> None:
+    async def send_message(self, message: Any) -> None:
+        note_sent(message)
+        await super().send_message(message)
+
+    async def handle_async_results(
+        self,
+        operation_id: str,
+        query: str,
+        operation_name: str | None,
+        variables: dict[str, object] | None,
+    ) -> None:
+        payload = {"operationName": operation_name, "query": query}
         try:
-            await super().handle_async_results(*arguments, **keywords)
+            with measured(self.view, payload):
+                await super().handle_async_results(operation_id, query, operation_name, variables)
         except Exception as error:
             # As for graphql-transport-ws: a subscriber gone mid-send is normal, not an error.
             if not _went_away(error):

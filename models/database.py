@@ -66,6 +66,17 @@ async def ping(seconds: float) -> bool:
     return True
 
 
+def pool_usage() -> tuple[int, int]:
+    """The MySQL pool's connections in use and idle; SQLite's one connection, (0, 1)."""
+    try:
+        pool = getattr(connections.get("default"), "_pool", None)  # aiomysql's, once opened
+    except Exception:  # no ORM context yet, or any more
+        return 0, 0
+    if pool is None or not hasattr(pool, "freesize"):
+        return 0, 1
+    return pool.size - pool.freesize, pool.freesize
+
+
 # MySQL's (and MariaDB's) client and server codes for a connection that is not there: cannot
 # connect, gone away, lost, the server shutting down, the connection killed.
 _OUTAGE_CODES = frozenset({1053, 1927, 2002, 2003, 2006, 2013, 2055, 4031})

@@ -16,9 +16,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import posixpath
 from pathlib import Path
 from string import Template
 from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.routing import NoMatchFound
+
+# Where app.py mounts static/graphiql/, and the route of the GraphQL view: the page links its files
+# relative to itself, so that it works under any path prefix a proxy adds.
+ASSETS_ROUTE = "graphiql"
+PAGE_ROUTE = "graphql"
+
 
 # Files under static/graphiql/, in load order.
 STYLES = ("graphiql/graphiql.min.css", "plugin-explorer/style.css")
@@ -80,3 +90,13 @@ def render_page(assets_url: str) -> str:
     styles = "\n".join(f'    <link rel="stylesheet" href="{base}{name}" />' for name in STYLES)
     scripts = "\n".join(f'    <script src="{base}{name}"></script>' for name in SCRIPTS)
     return _PAGE.substitute(icon=_ICON, styles=styles, scripts=scripts, start=START_SCRIPT)
+
+
+def assets_url(request: Request) -> str:
+    """The URL of the GraphiQL files relative to the page: 'graphiql/' as app.py routes them."""
+    try:
+        assets = str(request.app.url_path_for(ASSETS_ROUTE, path="/"))
+        page = str(request.app.url_path_for(PAGE_ROUTE))
+    except (NoMatchFound, AttributeError):
+        return "graphiql/"
+    return posixpath.relpath(assets, posixpath.dirname(page)).rstrip("/") + "/"

@@ -1,0 +1,220 @@
+"""Prometheus metrics (METRICS=true) on /metrics, summed over every worker process: requests and
+their durations by interface, operation and outcome, GraphQL errors by code, active
+subscriptions, events delivered, and the database pool's connections.
+
+Every interface notes what it learns of a request (web/observations.py), which RecordRequests
+reads once the request is answered; WebSocket operations are measured one by one by
+graph/websockets.py with `Metrics.operation()`.
+
+prometheus_client shares the workers' figures through files in one directory, which must be
+named in its environment before it is first imported: Metrics() does both, so nothing imports
+prometheus_client at the top of a module.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from models import database
+from settings import Settings
+from web.observations import Observation, observing, outcome
+
+ANONYMOUS = "anonymous"  # an operation without a name
+OTHER = "other"  # the operation names past METRICS_MAX_OPERATIONS
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+POOL_SAMPLE_SECONDS = 1.0
+
+
+def _shared_directory(settings: Settings) -> str:
+    """METRICS_DIR, or a temporary directory of this server (its uvicorn workers share it)."""
+    if settings.metrics_dir:
+        return settings.metrics_dir
+    parent = multiprocessing.parent_process()  # uvicorn's, when it runs several workers
+    server = parent.pid if parent is not None and parent.pid is not None else os.getpid()
+    return str(Path(tempfile.gettempdir()) / f"todobackend-metrics-{server}")
+
+
+class Metrics:
+    """This process's metrics, and the page that sums every worker's."""
+
+    def __init__(self, settings: Settings) -> None:
+        directory = _shared_directory(settings)
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+        from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
+
+        # Chosen by prometheus_client when first imported (once per process: in-process tests
+        # may have imported it before, without the directory).
+        self.multiprocess = values.ValueClass is not values.MutexValue
+        if self.multiprocess:
+            self._forget_process()  # a pid of a dead worker, reused: its gauges are not ours
+        self.registry = registry = CollectorRegistry()
+        labels = ("interface", "operation", "outcome")
+        self.requests = Counter("todobackend_requests", "Requests.", labels, registry=registry)
+        self.duration = Histogram(
+            "todobackend_request_duration_seconds",
+            "How long requests took, from their start to their answer's last byte.",
+            labels,
+            buckets=BUCKETS,
+            registry=registry,
+        )
+        self.errors = Counter(
+            "todobackend_graphql_errors", "GraphQL errors.", ["code"], registry=registry
+        )
+        self.subscriptions = Gauge(
+            "todobackend_subscriptions_active",
+            "Subscriptions running (WebSocket and SSE).",
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.events = Counter(
+            "todobackend_events_delivered",
+            "Events sent to subscribers (one per subscriber).",
+            registry=registry,
+        )
+        self.pool = Gauge(
+            "todobackend_db_pool_connections",
+            "The database pool's connections.",
+            ("state",),
+            registry=registry,
+            multiprocess_mode="livesum",
+        )
+        self.max_operations = settings.metrics_max_operations
+        self.operations: set[str] = set()
+
+    def operation_label(self, name: str | None) -> str:
+        """The label of an operation's name: its own while METRICS_MAX_OPERATIONS names are not
+        taken yet (per process), so clients cannot grow the label set without bound."""
+        if not name:
+            return ANONYMOUS
+        if name in self.operations:
+            return name
+        if len(self.operations) >= self.max_operations:
+            return OTHER
+        self.operations.add(name)
+        return name
+
+    def observe(
+        self,
+        interface: str,
+        operation: str | None,
+        result: str,
+        seconds: float,
+        route: bool = False,
+    ) -> None:
+        """Counts a request; `route`: its operation is a REST route (few, and not capped)."""
+        label = operation if route and operation else self.operation_label(operation)
+        self.requests.labels(interface, label, result).inc()
+        self.duration.labels(interface, label, result).observe(seconds)
+
+    def count_errors(self, codes: Iterable[str]) -> None:
+        for code in codes:
+            self.errors.labels(code[:64]).inc()
+
+    @contextmanager
+    def operation(self, interface: str, name: str | None) -> Iterator[Observation]:
+        """Measures one operation of a long-lived connection (a WebSocket's)."""
+        observation, started = Observation(name), time.perf_counter()
+        status = 200
+        try:
+            with observing(observation):
+                yield observation
+        except asyncio.CancelledError:
+            raise  # the client ended it (a stop, a closed socket): as it should
+        except BaseException:
+            status = 500
+            raise
+        finally:
+            self.count_errors(observation.codes)
+            result = outcome(status, observation)
+            self.observe(interface, observation.operation, result, time.perf_counter() - started)
+
+    async def sample_pool(self) -> None:
+        """The pool's connections, every second, until cancelled (at shutdown)."""
+        while True:
+            in_use, idle = database.pool_usage()
+            self.pool.labels("in_use").set(in_use)
+            self.pool.labels("idle").set(idle)
+            await asyncio.sleep(POOL_SAMPLE_SECONDS)
+
+    def page(self) -> bytes:
+        from prometheus_client import CollectorRegistry, generate_latest, multiprocess
+
+        if not self.multiprocess:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry)
+
+    def close(self) -> None:
+        if self.multiprocess:
+            self._forget_process()
+
+    def _forget_process(self) -> None:  # its live gauges' files: they are summed with the others'
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
+def interface_of(scope: Scope) -> str | None:
+    """Which interface a request is to (None: not an API request, not measured here)."""
+    path: str = scope["path"]
+    if path == "/graphql":
+        return "graphql"
+    if path == "/graphql/stream":
+        return "sse"
+    if path == "/todos" or path.startswith("/todos/"):
+        return "rest"
+    return None
+
+
+class RecordRequests:
+    """Measures every API request over HTTP (GraphQL, SSE, REST), 401s included."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        interface = interface_of(scope) if scope["type"] == "http" else None
+        if interface is None or scope["method"] == "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        observation, started, status = Observation(), time.perf_counter(), 500
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            with observing(observation):
+                await self.app(scope, receive, sending)
+        finally:
+            operation = observation.operation
+            route: Any = scope.get("route")
+            if interface == "rest" and route is not None:
+                operation = f"{scope['method']} {route.path}"
+            self.metrics.count_errors(observation.codes)
+            result, seconds = outcome(status, observation), time.perf_counter() - started
+            self.metrics.observe(interface, operation, result, seconds, route=interface == "rest")
+
+
+async def page(request: Request) -> Response:
+    """GET /metrics: Prometheus's text format."""
+    metrics: Metrics = request.app.state.metrics
+    content = await asyncio.to_thread(metrics.page)  # reads every worker's files
+    return Response(content, media_type="text/plain; version=0.0.4; charset=utf-8")
