@@ -26,13 +26,14 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 from models import database
 from todos.search import search_key
-from todos.sql import DIALECTS
+from todos.sql import DIALECTS, ROW_JSON
 
-COLUMNS = DIALECTS["mysql"].columns()  # what the service selects, column for column
+COLUMNS = DIALECTS["mysql"].columns()  # what the service's update locks, column for column
+ROW = DIALECTS["mysql"].row_columns(keyed=False)  # what a page selects: a JSON object a row
 # Whose todos it serves: nobody's (AUTH_MODE=none, the service's default), or CEILING_OWNER's.
 OWNER = os.environ.get("CEILING_OWNER", "")
 LIST_SQL = (
-    f"SELECT {COLUMNS} FROM `todo`"
+    f"SELECT {ROW} FROM `todo`"
     "{where} ORDER BY `order_missing` ASC,`order` ASC,`created_at` ASC,`id` ASC LIMIT %s"
 )
 # The keyset condition for the default sort (order nulls last, created_at, id) after a cursor.
@@ -143,10 +144,11 @@ async def todos(request: Request) -> Response:
         connection.cursor(aiomysql.DictCursor) as sql,
     ):
         await sql.execute(LIST_SQL.format(where=where), [*parameters, size + 1])
-        rows = await sql.fetchall()
+        rows = [json.loads(row[ROW_JSON]) for row in await sql.fetchall()]
     more, rows = len(rows) > size, rows[:size]
     end = rows[-1] if rows else None
-    end_cursor = cursor(bound_to, end["order"], end["created_at"], end["id"]) if end else None
+    end_at = datetime.fromisoformat(end["created_at"]) if end else None
+    end_cursor = cursor(bound_to, end["order"], end_at, end["id"]) if end and end_at else None
     nodes = [_todo(row, LIST_FIELDS) for row in rows]
     page_info = {"hasNextPage": more, "endCursor": end_cursor}
     return _json({"data": {"todos": {"nodes": nodes, "pageInfo": page_info}}})

@@ -18,6 +18,7 @@ from models import Todo, parse_primary_key
 from rest.fields import NOT_FOUND, Refused, todo_fields
 from todos import commands, listing
 from todos.errors import Invalid, NotFound, VersionConflict
+from todos.rows import TodoRow
 
 T = TypeVar("T")
 
@@ -46,7 +47,7 @@ def todos_url(request: Request) -> str:
     return str(request.url_for("todos"))
 
 
-def _representation(todos_url: str, todo: Todo) -> dict[str, object]:
+def _representation(todos_url: str, todo: Todo | TodoRow) -> dict[str, object]:
     url = f"{todos_url}/{todo.id}"  # the "todo" route
     return {"url": url, "title": todo.title, "completed": todo.completed, "order": todo.order}
 

@@ -16,6 +16,7 @@ from typing import Any
 from models import Todo
 from todos import owners, pagesql
 from todos.errors import BadInput
+from todos.rows import TodoRow
 from todos.search import fold, is_text
 
 DEFAULT_PAGE_SIZE = 50
@@ -57,7 +58,7 @@ class SortKey:
 DEFAULT_SORT = (SortKey(SortField.ORDER), SortKey(SortField.CREATED_AT))
 
 
-def default_sort_key(todo: Todo) -> tuple[Any, ...]:
+def default_sort_key(todo: Todo | TodoRow) -> tuple[Any, ...]:
     """DEFAULT_SORT (then the primary key) in Python, for todos already fetched."""
     return (todo.order is None, todo.order or 0, todo.created_at, todo.id)
 
@@ -72,10 +73,15 @@ class PageRequest:
 
 @dataclass(frozen=True)
 class Page:
-    todos: list[Todo]
-    cursors: list[str]
+    todos: list[TodoRow]
     has_next_page: bool
     has_previous_page: bool
+    fingerprint: str  # the filter, sort and owner the page's cursors belong to
+    columns: tuple[Column, ...]  # the sort's
+
+    def cursor(self, todo: TodoRow) -> str:
+        """The cursor of `todo` (one of the page's), made only when a client asks for it."""
+        return _encode_cursor(self.fingerprint, [c.value_of(todo) for c in self.columns])
 
 
 @dataclass(frozen=True)
@@ -86,7 +92,7 @@ class Column:
     descending: bool
     nullable: bool = False
 
-    def value_of(self, todo: Todo) -> Any:
+    def value_of(self, todo: TodoRow) -> Any:
         value = getattr(todo, self.name)
         return value.isoformat() if isinstance(value, datetime) else value
 
@@ -213,12 +219,12 @@ async def fetch_page(
     rows = rows[:size]
     if from_end:
         rows.reverse()
-    cursors = [_encode_cursor(fingerprint, [c.value_of(row) for c in columns]) for row in rows]
     return Page(
         todos=rows,
-        cursors=cursors,
         has_next_page=more if not from_end else request.before is not None,
         has_previous_page=more if from_end else request.after is not None,
+        fingerprint=fingerprint,
+        columns=tuple(columns),
     )
 
 
@@ -229,7 +235,7 @@ async def read_rows(
     before: list[Any] | None,
     from_end: bool,
     limit: int,
-) -> list[Todo]:
+) -> list[TodoRow]:
     """The rows of a page, `limit` of them after and before the cursors' values (if any), read
     backwards when `from_end`."""
     db = Todo._meta.db
@@ -247,8 +253,10 @@ async def read_rows(
         shape, owners.current(), todo_filter.completed, search, after, before, limit
     )
     _, raw = await db.execute_query(sql, values)
-    # The ORM's own conversion from database values, as a Tortoise query makes its objects.
-    return [Todo._init_from_db(**row) for row in raw]
+    keyed = any(column.name == "search_key" for column in columns)  # as pagesql selects it
+    if shape.dialect == "mysql":
+        return [TodoRow.unpacked(row, keyed) for row in raw]
+    return [TodoRow(row, keyed) for row in raw]
 
 
 async def get(pk: int) -> Todo | None:
@@ -256,6 +264,6 @@ async def get(pk: int) -> Todo | None:
     return await Todo.get_or_none(id=pk, owner=owners.current())
 
 
-async def every(todo_filter: TodoFilter) -> list[Todo]:
+async def every(todo_filter: TodoFilter) -> list[TodoRow]:
     """All the todos matching `todo_filter`, unpaged, in the default sort order (REST's list)."""
     return await read_rows(todo_filter, sort_columns(DEFAULT_SORT), None, None, False, UNLIMITED)

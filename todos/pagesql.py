@@ -37,7 +37,8 @@ def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """The SELECT for `shape`, and which cursor values its keyset parameters take, in order."""
     d = DIALECTS[shape.dialect]
     name = d.name_of
-    select = d.columns()
+    # What the API shows, and the folded title only for the TITLE sort's cursors.
+    select = d.row_columns(keyed=any(c.name == "search_key" for c in shape.columns))
     conditions = [f"{name('owner')}={d.placeholder}"]  # first, as in the indexes
     if shape.completed:
         conditions.append(f"{name('completed')}={d.placeholder}")

@@ -93,6 +93,7 @@ class Metrics:
         )
         self.max_operations = settings.metrics_max_operations
         self.operations: set[str] = set()
+        self.series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
 
     def operation_label(self, name: str | None) -> str:
         """The label of an operation's name: its own while METRICS_MAX_OPERATIONS names are not
@@ -116,8 +117,12 @@ class Metrics:
     ) -> None:
         """Counts a request; `route`: its operation is a REST route (few, and not capped)."""
         label = operation if route and operation else self.operation_label(operation)
-        self.requests.labels(interface, label, result).inc()
-        self.duration.labels(interface, label, result).observe(seconds)
+        key = (interface, label, result)
+        series = self.series.get(key)
+        if series is None:  # labels() looks a child up under a lock: once per series
+            series = self.series[key] = (self.requests.labels(*key), self.duration.labels(*key))
+        series[0].inc()
+        series[1].observe(seconds)
 
     def count_errors(self, codes: Iterable[str]) -> None:
         for code in codes:

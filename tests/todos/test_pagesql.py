@@ -14,12 +14,13 @@ from tests.databases import seed_todos
 from tests.todos import ormpages
 from todos import listing, owners, pagesql
 from todos.errors import BadInput
+from todos.rows import TodoRow
 
 CASES = 300
 WORDS = ("café", "CAFE", "noir", "ß", "ss", "%", "_", "\\", "Ω", "", "1", "zz")
 
 
-def snapshot(todo: Todo) -> tuple[Any, ...]:
+def snapshot(todo: Todo | TodoRow) -> tuple[Any, ...]:
     return (
         todo.id, todo.title, todo.completed, todo.order, todo.version, todo.created_at,
         todo.updated_at,
@@ -35,7 +36,11 @@ async def page(through_orm: bool, *arguments: Any) -> Any:
     except BadInput as error:
         return str(error)
     flags = (result.has_next_page, result.has_previous_page)
-    return [snapshot(todo) for todo in result.todos], result.cursors, flags
+    return (
+        [snapshot(todo) for todo in result.todos],
+        [result.cursor(t) for t in result.todos],
+        flags,
+    )
 
 
 def arguments(rng: random.Random, cursors: list[str]) -> tuple[Any, ...]:

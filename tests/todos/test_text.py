@@ -12,6 +12,7 @@ import pytest
 
 from models import Todo
 from todos import commands, counts, listing
+from todos.rows import TodoRow
 from todos.search import fold, search_key
 
 # Pieces that trip collations: emoji (all equal under utf8mb4_general_ci), CJK, Turkish dotted and
@@ -53,8 +54,8 @@ async def todos(empty: str) -> list[Todo]:
     return created
 
 
-async def every_page(todo_filter: listing.TodoFilter, sort: list[listing.SortKey]) -> list[Todo]:
-    todos: list[Todo] = []
+async def every_page(todo_filter: listing.TodoFilter, sort: list[listing.SortKey]) -> list[TodoRow]:
+    todos: list[TodoRow] = []
     after = None
     while True:
         page = await listing.fetch_page(
@@ -63,7 +64,7 @@ async def every_page(todo_filter: listing.TodoFilter, sort: list[listing.SortKey
         todos += page.todos
         if not page.has_next_page:
             return todos
-        after = page.cursors[-1]
+        after = page.cursor(page.todos[-1])
 
 
 NEEDLES = ("🍣", "🐶", "kirmizi", "kırmızı", "ı", "i", "İ", "ss", "ß", "é", "e", "\t", " ", "%",

@@ -1,0 +1,47 @@
+"""A todo as a list reads it: its row's columns, converted as the ORM converts them. Building the
+ORM's model for each row cost more than the rest of a page of 100 (test_pagesql.py holds the two
+to the same values, page by page, on both databases)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from todos.sql import ROW_JSON
+
+
+class TodoRow:
+    """One row of a page: what the API shows of a todo, and its folded title when the sort is by
+    title (its cursors hold it)."""
+
+    __slots__ = (
+        "completed", "created_at", "id", "order", "search_key", "title", "updated_at", "version",
+    )  # fmt: skip
+
+    @classmethod
+    def unpacked(cls, row: Mapping[str, Any], keyed: bool = False) -> TodoRow:
+        """MySQL's row: the columns in one JSON object (sql.Dialect.row_columns), the key beside."""
+        columns = json.loads(row[ROW_JSON])
+        columns["search_key"] = row["search_key"] if keyed else None
+        return cls(columns, keyed)
+
+    def __init__(self, row: Mapping[str, Any], keyed: bool = False) -> None:
+        self.id: int = row["id"]
+        self.title: str = row["title"]
+        self.completed = bool(row["completed"])  # MySQL's TINYINT, SQLite's INTEGER
+        self.order: int | None = row["order"]
+        self.version: int = row["version"]
+        self.created_at = aware(row["created_at"])
+        self.updated_at = aware(row["updated_at"])
+        key = row["search_key"] if keyed else None  # selected for the TITLE sort alone
+        # MySQL hands the VARBINARY column back as the UTF-8 bytes the service stored.
+        self.search_key: str | None = key.decode() if isinstance(key, bytes | bytearray) else key
+
+
+def aware(value: datetime | str) -> datetime:
+    """A stored time in UTC, as Tortoise (use_tz, UTC) reads it: MySQL's naive DATETIME, or
+    SQLite's ISO 8601 text."""
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
