@@ -84,6 +84,6 @@ SOAK_SECONDS ?= 120
 soak: install ## the model-based concurrent test, SOAK_SECONDS (120) per configuration; SEED=... replays
 	scripts/test.sh $(BIN)/python -m tests.acceptance.model --seconds $(SOAK_SECONDS) $(if $(SEED),--seed $(SEED))
 
-bench: install ## the service against a raw Starlette ceiling under wrk; QUICK=1 for seconds
-	$(BIN)/python bench/run.py $(if $(QUICK),--quick)
+bench: install ## the service against a raw ceiling and PostGraphile under wrk; QUICK=1, ONLY=peer
+	$(BIN)/python bench/run.py $(if $(QUICK),--quick) $(foreach key,$(ONLY),--only $(key))
 	$(BIN)/python bench/subscribers.py $(if $(QUICK),--quick)
