@@ -51,12 +51,22 @@ class TodoConnection(relay.Connection[Todo]):
     todo_filter: strawberry.Private[listing.TodoFilter]
     page: strawberry.Private[listing.Page]
 
-    # Made when a client asks for them: a cursor for each todo costs more than the todo. (A
-    # resolver in place of relay.Connection's attribute: mypy's dataclass rules do not know it.)
+    # Made when a client asks for them: a cursor for each todo costs more than the todo.
+    # (Resolvers in place of relay.Connection's attributes: mypy's dataclass rules do not know.)
     @strawberry.field(description="Contains the nodes in this connection")  # type: ignore[misc]
     def edges(self) -> list[relay.Edge[Todo]]:
         page = self.page
         return [relay.Edge(cursor=page.cursor(t), node=Todo.from_model(t)) for t in page.todos]
+
+    @strawberry.field(description="Pagination data for this connection")  # type: ignore[misc]
+    def page_info(self) -> relay.PageInfo:
+        page, todos = self.page, self.page.todos
+        return relay.PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursor(todos[0]) if todos else None,
+            end_cursor=page.cursor(todos[-1]) if todos else None,
+        )
 
     @strawberry.field(description="The todos of this page, in order: the same as edges { node }.")
     def nodes(self) -> list[Todo]:
@@ -69,17 +79,8 @@ class TodoConnection(relay.Connection[Todo]):
 
     @classmethod
     def from_page(cls, page: listing.Page, todo_filter: listing.TodoFilter) -> Self:
-        todos = page.todos
-        return cls(  # type: ignore[call-arg]  # no `edges`: they are the resolver above
-            page_info=relay.PageInfo(
-                has_next_page=page.has_next_page,
-                has_previous_page=page.has_previous_page,
-                start_cursor=page.cursor(todos[0]) if todos else None,
-                end_cursor=page.cursor(todos[-1]) if todos else None,
-            ),
-            todo_filter=todo_filter,
-            page=page,
-        )
+        # No edges or page_info: the resolvers above make them when they are asked for.
+        return cls(todo_filter=todo_filter, page=page)  # type: ignore[call-arg]
 
 
 @strawberry.type(description="Counts for a todo list's footer.")

@@ -4,10 +4,11 @@ to the same values, page by page, on both databases)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from todos.sql import ROW_JSON
 
@@ -23,7 +24,7 @@ class TodoRow:
     @classmethod
     def unpacked(cls, row: Mapping[str, Any], keyed: bool = False) -> TodoRow:
         """MySQL's row: the columns in one JSON object (sql.Dialect.row_columns), the key beside."""
-        columns = json.loads(row[ROW_JSON])
+        columns = orjson.loads(row[ROW_JSON])
         columns["search_key"] = row["search_key"] if keyed else None
         return cls(columns, keyed)
 

@@ -9,6 +9,7 @@ fields that either read an attribute or call a resolver taking nothing but the p
 from __future__ import annotations
 
 import inspect
+import operator
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,7 +39,7 @@ from graphql.language import Visitor
 from strawberry import relay
 from strawberry.types.field import StrawberryField
 
-from graph.fast import internals
+from graph.fast import internals, leaves
 
 
 class Unplannable(Exception):
@@ -167,6 +168,8 @@ class Planner:
 
     def _completer(self, output_type: GraphQLOutputType, nodes: list[FieldNode]) -> Completer:
         if isinstance(output_type, GraphQLNonNull):
+            if is_leaf_type(output_type.of_type):  # most fields: one call for the two steps
+                return leaves.required(output_type.of_type, GiveUp)
             inner = self._completer(output_type.of_type, nodes)
 
             def complete_non_null(value: Any, pending: Pending) -> Any:
@@ -183,7 +186,7 @@ class Planner:
 
             return complete_list
         if is_leaf_type(output_type):
-            serialize = output_type.serialize
+            serialize = leaves.serializer(output_type)
 
             def complete_leaf(value: Any, pending: Pending) -> Any:
                 if value is None:
@@ -256,8 +259,7 @@ def _getter(
         return _relay_id(object_type.name, origin), False
     resolver = field.base_resolver
     if resolver is None:
-        attribute = field.python_name
-        return (lambda source: getattr(source, attribute)), False
+        return operator.attrgetter(field.python_name), False
     if resolver.arguments or resolver.info_parameter or resolver.root_parameter:
         raise Unplannable(f"{object_type.name}.{name} takes more than its object")
     if resolver.parent_parameter or not resolver.self_parameter:
