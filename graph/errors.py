@@ -84,6 +84,11 @@ EXPECTED_EXCEPTIONS: dict[type[Exception], str] = {
 }
 
 
+def oversized(max_bytes: int) -> str:
+    """The message of a response past MAX_RESPONSE_BYTES (BAD_USER_INPUT)."""
+    return f"The response would be larger than {max_bytes} bytes: ask for fewer todos or fields."
+
+
 def unavailable(errors: list[dict[str, object]] | None) -> bool:
     """Whether a result's errors say the service could not serve it just now (answered 503)."""
     codes = [error.get("extensions") for error in errors or ()]

@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -25,7 +24,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from graph import graphiql
-from graph.errors import persisted_query_error, unavailable
+from graph.errors import oversized, persisted_query_error, unavailable
 from graph.fast.path import FastPath
 from graph.persisted import (
     PersistedDocuments,
@@ -42,7 +41,7 @@ from graph.websockets import (
 from settings import Settings
 from todos import owners
 from web import observations
-from web.jsonbody import parse_json
+from web.jsonbody import dump_json, parse_json
 from web.media import (
     GRAPHQL_RESPONSE,
     GRAPHQL_RESPONSE_CONTENT_TYPE,
@@ -107,19 +106,16 @@ class GraphQLView(GraphQL):
             await self._websocket(scope, receive, send)
             return
         request = Request(scope, receive=receive)
+        accept = request.headers.get("accept")
         try:
             # Cancelling the request rolls back the transaction it may be in.
             async with asyncio.timeout(self.request_timeout_seconds):
                 response = await self._fast_lane(request) or await self.run(request)
-        except HTTPException as error:
-            response = graphql_error_response(
-                error.reason, error.status_code, "BAD_REQUEST", request.headers.get("accept")
-            )
+        except HTTPException as e:
+            response = graphql_error_response(e.reason, e.status_code, "BAD_REQUEST", accept)
         except TimeoutError:
             message = f"The request took longer than {self.request_timeout_seconds:g} s."
-            response = graphql_error_response(
-                message, 503, "TIMEOUT", request.headers.get("accept")
-            )
+            response = graphql_error_response(message, 503, "TIMEOUT", accept)
         await response(scope, receive, send)
 
     async def _fast_lane(self, request: Request) -> Response | None:
@@ -134,10 +130,11 @@ class GraphQLView(GraphQL):
         except json.JSONDecodeError:
             return None
         assert isinstance(data, dict)
-        if not isinstance(data.get("extensions"), dict | None):
+        extensions = data.get("extensions")
+        if not isinstance(extensions, dict | None):
             return None  # Strawberry's view refuses it (execute checks the other fields' types)
         try:
-            query = await self.documents.resolve(data.get("query"), data.get("extensions"))
+            query = await self.documents.resolve_once(request.state, data.get("query"), extensions)
         except (PersistedQueryNotFound, PersistedQueryNotAllowed, PersistedQueryRefused):
             return None  # the plain path answers
         observations.note_operation(data.get("operationName"), query)
@@ -200,7 +197,9 @@ class GraphQLView(GraphQL):
         a persisted query's document found by its hash."""
         allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
         try:
-            query = await self.documents.resolve(request_data.query, request_data.extensions)
+            query = await self.documents.resolve_once(
+                request.state, request_data.query, request_data.extensions
+            )
         except (PersistedQueryNotFound, PersistedQueryNotAllowed) as error:
             return ExecutionResult(data=None, errors=[persisted_query_error(error)])
         except PersistedQueryRefused as error:
@@ -248,20 +247,14 @@ class GraphQLView(GraphQL):
         if graphql_response:
             response.headers["content-type"] = GRAPHQL_RESPONSE_CONTENT_TYPE
         if len(response.body) > self.max_response_bytes:
-            message = (
-                f"The response would be larger than {self.max_response_bytes} bytes: ask for "
-                "fewer todos or fields."
-            )
+            message = oversized(self.max_response_bytes)
             return graphql_error_response(message, 200, "BAD_USER_INPUT", sub_response.media_type)
         return response
 
     def encode_json(self, data: object) -> str:
-        # orjson writes a page of 100 todos in a twentieth of json's time. Text, not bytes:
-        # Strawberry sends bytes over a WebSocket as binary frames, which the protocols forbid.
-        try:
-            return orjson.dumps(data).decode()
-        except (TypeError, orjson.JSONEncodeError):  # text orjson refuses (a lone surrogate)
-            return json.dumps(data, separators=(",", ":"))
+        # Text, not bytes: Strawberry sends bytes over a WebSocket as binary frames, which the
+        # protocols forbid.
+        return dump_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
         # WebSocket messages, and the JSON inside GET parameters: objects only. The base view

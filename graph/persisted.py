@@ -148,6 +148,23 @@ class PersistedDocuments:
             raise PersistedQueryNotFound()
         return found
 
+    async def resolve_once(self, state: Any, query: object, extensions: object) -> Any:
+        """resolve(), once for a request's operation (`state`: the request's Starlette state):
+        the fast path's lane and the plain path after it read the same body, and a lookup (or an
+        APQ registration) is a Redis round trip with REDIS_URL. A batch's operations differ."""
+        done: tuple[object, object, Any, Exception | None] | None
+        done = getattr(state, "persisted_document", None)
+        if done is None or (done[0], done[1]) != (query, extensions):
+            try:
+                done = (query, extensions, await self.resolve(query, extensions), None)
+            except (PersistedQueryNotFound, PersistedQueryNotAllowed, PersistedQueryRefused) as e:
+                done = (query, extensions, None, e)
+            state.persisted_document = done
+        _, _, document, error = done
+        if error is not None:
+            raise error
+        return document
+
     async def _get(self, digest: str) -> str | None:
         local = self._local.get(digest)
         if local is not None:

@@ -28,17 +28,17 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
-from graph.errors import persisted_query_error
+from graph.errors import oversized, persisted_query_error
 from graph.persisted import (
     PersistedDocuments,
     PersistedQueryNotAllowed,
     PersistedQueryNotFound,
     PersistedQueryRefused,
 )
-from graph.websockets import ConnectionCount
+from graph.websockets import ConnectionCount, mistyped_field
 from settings import Settings
 from web import observations
-from web.jsonbody import parse_json
+from web.jsonbody import dump_json, parse_json
 from web.outage import RETRY_AFTER_SECONDS
 
 EVENT_STREAM = "text/event-stream"
@@ -153,14 +153,13 @@ class GraphQLStream:
     def _payload(self, result: ExecutionResult) -> str:
         formatted = process_result(result)
         observations.note_results([formatted])
-        payload = json.dumps(formatted, separators=(",", ":"), ensure_ascii=False)
+        payload = dump_json(formatted)
         if len(payload.encode()) > self.max_response_bytes:
-            message = (
-                f"The response would be larger than {self.max_response_bytes} bytes: ask for "
-                "fewer todos or fields."
-            )
-            error = {"message": message, "extensions": {"code": "BAD_USER_INPUT"}}
-            payload = json.dumps({"data": None, "errors": [error]})
+            error = {
+                "message": oversized(self.max_response_bytes),
+                "extensions": {"code": "BAD_USER_INPUT"},
+            }
+            payload = dump_json({"data": None, "errors": [error]})
         return payload
 
 
@@ -189,12 +188,8 @@ async def _parameters(request: Request) -> dict[str, Any]:
                     raise StreamRequestError(400, f"The {key} parameter is not JSON.") from None
     if not isinstance(params, dict):
         raise StreamRequestError(400, "The operation must be a JSON object.")
-    for key, kind in (
-        ("query", str),
-        ("variables", dict),
-        ("operationName", str),
-        ("extensions", dict),
-    ):
-        if params.get(key) is not None and not isinstance(params[key], kind):
-            raise StreamRequestError(400, f"The operation's {key} has the wrong type.")
+    if params.get("query") is not None and not isinstance(params["query"], str):
+        raise StreamRequestError(400, "The operation's query has the wrong type.")
+    if (mistyped := mistyped_field(params)) is not None:
+        raise StreamRequestError(400, f"The operation's {mistyped} has the wrong type.")
     return params

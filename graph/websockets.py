@@ -50,6 +50,18 @@ def token_expired() -> bool:
     return until is not None and time.time() > until
 
 
+# The types of an operation's optional fields (WebSocket payloads, graph/sse.py's requests).
+OPERATION_FIELDS = (("variables", dict), ("operationName", str), ("extensions", dict))
+
+
+def mistyped_field(operation: dict[str, Any]) -> str | None:
+    """The first optional field of an operation given with the wrong type (None: none is)."""
+    for key, kind in OPERATION_FIELDS:
+        if operation.get(key) is not None and not isinstance(operation[key], kind):
+            return key
+    return None
+
+
 def message_problem(message: object, start: str) -> str | None:
     """What is wrong with a client's protocol message (None: nothing), checked before Strawberry
     reads it, which assumes well-formed messages. `start` names the message that carries an
@@ -68,9 +80,8 @@ def message_problem(message: object, start: str) -> str | None:
         )
         if not isinstance(payload.get("query"), str) and not persisted:
             return "The payload must be an object with a string query."
-        for key, kind in (("variables", dict), ("operationName", str), ("extensions", dict)):
-            if payload.get(key) is not None and not isinstance(payload[key], kind):
-                return f"The payload's {key} has the wrong type."
+        if (key := mistyped_field(payload)) is not None:
+            return f"The payload's {key} has the wrong type."
     return None
 
 
@@ -94,6 +105,20 @@ def measured(view: Any, payload: dict[str, Any]) -> Any:
     return view.metrics.operation("websocket", name)
 
 
+async def refused_by_documents(handler: Any, message: dict[str, Any], as_list: bool) -> bool:
+    """Answers an operation whose document is refused (an unknown hash, PERSISTED_ONLY) with an
+    error message, measured as refused; False when the document runs. `as_list`: the protocol's
+    error payload is a list of errors (graphql-transport-ws), not one (graphql-ws)."""
+    refused = await persisted_problem(handler.view.documents, message["payload"])
+    if refused is None:
+        return False
+    with measured(handler.view, message["payload"]) as observation:
+        observation.refused = True
+        payload = [refused] if as_list else refused
+        await handler.send_message({"id": message["id"], "type": "error", "payload": payload})
+    return True
+
+
 def note_sent(message: Any) -> None:
     """note() the error codes in an operation's message to its client."""
     payload = message.get("payload")
@@ -114,15 +139,8 @@ class TransportHandler(BaseGraphQLTransportWSHandler[Any, Any]):
         if message["type"] == "subscribe" and token_expired():
             await self.websocket.close(code=FORBIDDEN_CLOSE_CODE, reason="The token has expired.")
             return
-        if message["type"] == "subscribe":
-            refused = await persisted_problem(self.view.documents, message["payload"])  # type: ignore[attr-defined]  # graph/http.py's view
-            if refused is not None:
-                with measured(self.view, message["payload"]) as observation:
-                    observation.refused = True
-                    await self.send_message(
-                        {"id": message["id"], "type": "error", "payload": [refused]}
-                    )
-                return
+        if message["type"] == "subscribe" and await refused_by_documents(self, message, True):
+            return
         await super().handle_message(message)
 
     async def run_operation(self, operation: Any) -> None:
@@ -155,15 +173,8 @@ class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
         if message["type"] == "start" and token_expired():
             await self.websocket.close(code=FORBIDDEN_CLOSE_CODE, reason="The token has expired.")
             return
-        if message["type"] == "start":
-            refused = await persisted_problem(self.view.documents, message["payload"])  # type: ignore[attr-defined]  # graph/http.py's view
-            if refused is not None:
-                with measured(self.view, message["payload"]) as observation:
-                    observation.refused = True
-                    await self.send_message(
-                        {"id": message["id"], "type": "error", "payload": refused}
-                    )
-                return
+        if message["type"] == "start" and await refused_by_documents(self, message, False):
+            return
         await super().handle_message(message)
 
     async def send_message(self, message: Any) -> None:

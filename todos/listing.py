@@ -253,7 +253,7 @@ async def read_rows(
         shape, owners.current(), todo_filter.completed, search, after, before, limit
     )
     _, raw = await db.execute_query(sql, values)
-    keyed = any(column.name == "search_key" for column in columns)  # as pagesql selects it
+    keyed = shape.keyed
     if shape.dialect == "mysql":
         return [TodoRow.unpacked(row, keyed) for row in raw]
     return [TodoRow(row, keyed) for row in raw]

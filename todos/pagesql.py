@@ -31,14 +31,18 @@ class Shape:
     before_nulls: tuple[bool, ...] | None
     from_end: bool  # `last`: read backwards, then reversed
 
+    @property
+    def keyed(self) -> bool:
+        """Whether the rows carry the folded title: the TITLE sort's cursors hold it."""
+        return any(column.name == "search_key" for column in self.columns)
+
 
 @functools.lru_cache(maxsize=512)
 def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     """The SELECT for `shape`, and which cursor values its keyset parameters take, in order."""
     d = DIALECTS[shape.dialect]
     name = d.name_of
-    # What the API shows, and the folded title only for the TITLE sort's cursors.
-    select = d.row_columns(keyed=any(c.name == "search_key" for c in shape.columns))
+    select = d.row_columns(shape.keyed)  # what the API shows (todos/rows.py)
     conditions = [f"{name('owner')}={d.placeholder}"]  # first, as in the indexes
     if shape.completed:
         conditions.append(f"{name('completed')}={d.placeholder}")

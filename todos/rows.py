@@ -25,7 +25,8 @@ class TodoRow:
     def unpacked(cls, row: Mapping[str, Any], keyed: bool = False) -> TodoRow:
         """MySQL's row: the columns in one JSON object (sql.Dialect.row_columns), the key beside."""
         columns = orjson.loads(row[ROW_JSON])
-        columns["search_key"] = row["search_key"] if keyed else None
+        if keyed:
+            columns["search_key"] = row["search_key"]
         return cls(columns, keyed)
 
     def __init__(self, row: Mapping[str, Any], keyed: bool = False) -> None:

@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models import database
 from settings import Settings
+from web.auth import GRAPHQL_PATH, REST_PATH, STREAM_PATH
 from web.observations import Observation, observing, outcome
 
 ANONYMOUS = "anonymous"  # an operation without a name
@@ -176,11 +177,11 @@ class Metrics:
 def interface_of(scope: Scope) -> str | None:
     """Which interface a request is to (None: not an API request, not measured here)."""
     path: str = scope["path"]
-    if path == "/graphql":
+    if path == GRAPHQL_PATH:
         return "graphql"
-    if path == "/graphql/stream":
+    if path == STREAM_PATH:
         return "sse"
-    if path == "/todos" or path.startswith("/todos/"):
+    if path == REST_PATH or path.startswith(f"{REST_PATH}/"):
         return "rest"
     return None
 

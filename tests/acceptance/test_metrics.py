@@ -34,6 +34,11 @@ class Samples:
     def get(self, name: str, **labels: str) -> float:
         return self.values.get((name, frozenset(labels.items())), 0.0)
 
+    def requests(self, interface: str, operation: str, outcome: str) -> float:
+        """todobackend_requests_total of these labels."""
+        labels = {"interface": interface, "operation": operation, "outcome": outcome}
+        return self.get("todobackend_requests_total", **labels)
+
     def labels(self, name: str, label: str) -> set[str]:
         return {dict(key)[label] for sample, key in self.values if sample == name}
 
@@ -95,36 +100,12 @@ def test_outcomes_codes_and_the_rest_routes(measured: str) -> None:
     missing = httpx.get(f"{measured}/todos/999999", headers={"connection": "close"})
     assert missing.status_code == 404
     samples = scrape(measured)
-    assert (
-        samples.get(
-            "todobackend_requests_total",
-            interface="graphql",
-            operation="Broken",
-            outcome="user_error",
-        )
-        == 1
-    )
+    assert samples.requests("graphql", "Broken", "user_error") == 1
     assert samples.get("todobackend_graphql_errors_total", code="GRAPHQL_ERROR") >= 1
-    assert (
-        samples.get(
-            "todobackend_requests_total",
-            interface="graphql",
-            operation="Stats",
-            outcome="user_error",
-        )
-        == 1
-    )
+    assert samples.requests("graphql", "Stats", "user_error") == 1
     assert samples.get("todobackend_graphql_errors_total", code="BAD_REQUEST") >= 1
-    assert (
-        samples.get(
-            "todobackend_requests_total", interface="rest", operation="GET /todos", outcome="ok"
-        )
-        == 1
-    )
-    assert samples.get(
-        "todobackend_requests_total", interface="rest", operation="GET /todos/{id}",
-        outcome="user_error",
-    ) == 1  # fmt: skip
+    assert samples.requests("rest", "GET /todos", "ok") == 1
+    assert samples.requests("rest", "GET /todos/{id}", "user_error") == 1
     assert samples.labels("todobackend_db_pool_connections", "state") == {"in_use", "idle"}
 
 
@@ -154,12 +135,7 @@ async def test_subscriptions_and_their_events_over_websocket_and_sse(measured: s
     samples = scrape(measured)
     assert samples.get("todobackend_subscriptions_active") == 0
     for interface in ("websocket", "sse"):
-        assert (
-            samples.get(
-                "todobackend_requests_total", interface=interface, operation="Watch", outcome="ok"
-            )
-            == 1
-        ), interface
+        assert samples.requests(interface, "Watch", "ok") == 1, interface
 
 
 @pytest.mark.native
@@ -183,10 +159,5 @@ def test_the_compose_stack_serves_metrics(service: Service) -> None:
         assert http.post("/graphql", json=seen).is_success
         assert http.get("/todos").is_success
     samples = scrape(service.url)
-    assert (
-        samples.get(
-            "todobackend_requests_total", interface="graphql", operation="Seen", outcome="ok"
-        )
-        >= 1
-    )
+    assert samples.requests("graphql", "Seen", "ok") >= 1
     assert samples.labels("todobackend_requests_total", "interface") >= {"graphql", "rest"}

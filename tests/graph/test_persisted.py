@@ -8,7 +8,10 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 
+from graph.persisted import PersistedDocuments
+from tests.conftest import AppClient
 from tests.graphql import GraphQLClient
 from tests.graphql import persisted_query as persisted
 
@@ -85,3 +88,43 @@ async def test_a_malformed_persisted_query_is_a_400(client: GraphQLClient) -> No
         answer = await post(client, {"extensions": {"persistedQuery": extension}})
         assert answer.status_code == 400, extension
         assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_a_document_is_looked_up_once_when_the_fast_path_declines_it(
+    client: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast lane and the plain path after it share one lookup (with REDIS_URL, a round trip)
+    and one registration: a directive keeps this document off the fast path."""
+    declined = "query Declined { todoStats @include(if: true) { total } }"
+    calls: list[str] = []
+    real_get, real_put = PersistedDocuments._get, PersistedDocuments._put
+
+    async def counted_get(self: PersistedDocuments, digest: str) -> str | None:
+        calls.append("get")
+        return await real_get(self, digest)
+
+    async def counted_put(self: PersistedDocuments, digest: str, document: str) -> None:
+        calls.append("put")
+        await real_put(self, digest, document)
+
+    monkeypatch.setattr(PersistedDocuments, "_get", counted_get)
+    monkeypatch.setattr(PersistedDocuments, "_put", counted_put)
+    unknown = await post(client, {"extensions": persisted(declined)})
+    assert unknown.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    registered = await post(client, {"extensions": persisted(declined), "query": declined})
+    by_hash = await post(client, {"extensions": persisted(declined)})
+    assert registered.json() == by_hash.json() == {"data": {"todoStats": {"total": 0}}}
+    assert calls == ["get", "put", "get"]
+
+
+async def test_each_operation_of_a_batch_runs_its_own_document(app_client: AppClient) -> None:
+    stats, count = "{ todoStats { total } }", "{ todos { totalCount } }"
+    async with app_client(max_batch_operations=5) as client:
+        for text in (stats, count):
+            await post(client, {"extensions": persisted(text), "query": text})
+        batch = [{"extensions": persisted(text)} for text in (stats, count)]
+        answers = (await client.http.post("/graphql", json=batch)).json()
+    assert answers == [
+        {"data": {"todoStats": {"total": 0}}},
+        {"data": {"todos": {"totalCount": 0}}},
+    ]
