@@ -6,16 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLBoolean, GraphQLInt, GraphQLLeafType, GraphQLString
+from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLLeafType,
+    GraphQLNonNull,
+    GraphQLOutputType,
+    GraphQLString,
+)
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 def serializer(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
     """`leaf.serialize`, or a function returning the same: a str, bool or 32-bit int of the
-    leaf's own type goes through as it is (graphql-core returns those unchanged)."""
+    leaf's own type (a str for an ID) goes through as it is (graphql-core returns those
+    unchanged)."""
     serialize = leaf.serialize
-    if leaf is GraphQLString:
+    if leaf is GraphQLString or leaf is GraphQLID:
         return lambda value: value if type(value) is str else serialize(value)
     if leaf is GraphQLBoolean:
         return lambda value: value if type(value) is bool else serialize(value)
@@ -39,3 +48,14 @@ def required(
         return serialized
 
     return complete_required_leaf
+
+
+# The non-null leaves whose values of exactly these types graphql-core returns unchanged.
+EXACT: dict[object, type] = {GraphQLString: str, GraphQLID: str, GraphQLBoolean: bool}
+
+
+def exact_type(output_type: GraphQLOutputType) -> type | None:
+    """For a non-null String, ID or Boolean, the type whose values complete as they are."""
+    if not isinstance(output_type, GraphQLNonNull):
+        return None
+    return EXACT.get(output_type.of_type)

@@ -8,6 +8,7 @@ fields that either read an attribute or call a resolver taking nothing but the p
 
 from __future__ import annotations
 
+import functools
 import inspect
 import operator
 from collections.abc import Awaitable, Callable
@@ -39,7 +40,10 @@ from graphql.language import Visitor
 from strawberry import relay
 from strawberry.types.field import StrawberryField
 
-from graph.fast import internals, leaves
+from graph.fast import internals, leaves, objects
+
+# Global IDs remembered, per type: a base64 text costs more than finding it again.
+GLOBAL_IDS_KEPT = 4_096
 
 
 class Unplannable(Exception):
@@ -219,54 +223,44 @@ class Planner:
     def _object_completer(
         self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
     ) -> Completer:
-        entries: list[tuple[str, Getter, Completer, bool]] = []
+        entries: list[objects.Entry] = []
         for key, nodes in self._collect(object_type, selection_sets).items():
             name = nodes[0].name.value
             if name == "__typename":
-                entries.append((key, _constant(object_type.name), _as_is, False))
+                entries.append(objects.Entry(key, _constant(object_type.name), _as_is, False))
                 continue
             if nodes[0].arguments:
                 raise Unplannable(f"arguments on {object_type.name}.{name}")
             field = object_type.fields.get(name)
             if field is None:
                 raise Unplannable(name)
-            getter, is_async = _getter(object_type, name, _strawberry_field(field))
-            entries.append((key, getter, self._completer(field.type, nodes), is_async))
-
-        def complete_object(source: Any, pending: Pending) -> Any:
-            if source is None:
-                return None
-            data: dict[str, Any] = {}
-            for key, getter, complete, is_async in entries:
-                if is_async:
-                    data[key] = None  # keeps the key's place; filled in once awaited
-                    pending.append((data, key, getter(source), complete))
-                else:
-                    data[key] = complete(getter(source), pending)
-            return data
-
-        return complete_object
+            getter, is_async, attribute = _getter(object_type, name, _strawberry_field(field))
+            complete = self._completer(field.type, nodes)
+            exact = leaves.exact_type(field.type)
+            entries.append(objects.Entry(key, getter, complete, is_async, attribute, exact))
+        return objects.object_completer(entries)
 
 
 def _getter(
     object_type: GraphQLObjectType, name: str, field: StrawberryField
-) -> tuple[Getter, bool]:
-    """How to read field `name` of an object, and whether that returns an awaitable."""
+) -> tuple[Getter, bool, str | None]:
+    """How to read field `name` of an object, whether that returns an awaitable, and the
+    attribute it reads when that is all it does."""
     if field.extensions or getattr(field, "permission_classes", None):
         raise Unplannable(f"{object_type.name}.{name} has extensions")
     origin = _strawberry_type(object_type).origin
     if name == "id" and isinstance(origin, type) and issubclass(origin, relay.Node):
-        return _relay_id(object_type.name, origin), False
+        return _relay_id(object_type.name, origin), False, None
     resolver = field.base_resolver
     if resolver is None:
-        return operator.attrgetter(field.python_name), False
+        return operator.attrgetter(field.python_name), False, field.python_name
     if resolver.arguments or resolver.info_parameter or resolver.root_parameter:
         raise Unplannable(f"{object_type.name}.{name} takes more than its object")
     if resolver.parent_parameter or not resolver.self_parameter:
         raise Unplannable(f"{object_type.name}.{name} takes more than its object")
     function = internals.resolver_function(field)
     assert function is not None
-    return function, inspect.iscoroutinefunction(function)
+    return function, inspect.iscoroutinefunction(function), None
 
 
 def _relay_id(type_name: str, origin: type[relay.Node]) -> Getter:
@@ -274,7 +268,13 @@ def _relay_id(type_name: str, origin: type[relay.Node]) -> Getter:
     if internals.resolves_its_own_id(origin):
         raise Unplannable(f"{type_name} resolves its own ID")
     attribute = origin.resolve_id_attr()
-    return lambda source: internals.global_id(type_name, str(getattr(source, attribute)))
+
+    # Pages show the same todos again and again; typed: 1 and True are different IDs.
+    @functools.lru_cache(maxsize=GLOBAL_IDS_KEPT, typed=True)
+    def encoded(node_id: Any) -> str:
+        return internals.global_id(type_name, str(node_id))
+
+    return lambda source: encoded(getattr(source, attribute))
 
 
 def _strawberry_field(field: GraphQLField) -> StrawberryField:
