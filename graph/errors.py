@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Self
 
 import strawberry
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types import ExecutionResult, StreamExecutionResult
 
 from graph.persisted import PersistedQueryNotAllowed, PersistedQueryNotFound
 from graph.types import Todo
@@ -163,6 +165,53 @@ def finish_errors(errors: list[GraphQLError], hide_suggestions: bool) -> list[Gr
     masker = MaskUnexpectedErrors()
     masked = [masker.anonymise_error(e) if _is_unexpected(e) else e for e in errors]
     return tidy(masked, hide_suggestions)
+
+
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+def _give_code(errors: Iterable[GraphQLError] | None, code: str) -> None:
+    """`code` for each of `errors` that has none yet (the limits' have theirs)."""
+    for error in errors or ():
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": code}
+
+
+class CodeRequestErrors(SchemaExtension):
+    """Gives GraphQL's own request errors the codes Apollo Server gives them, which clients branch
+    on: a document that does not parse, one that does not validate, and variables that do not
+    fit their types (BAD_USER_INPUT), over every transport."""
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        _give_code(self.execution_context.pre_execution_errors, PARSE_FAILED)
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        _give_code(self.execution_context.pre_execution_errors, VALIDATION_FAILED)
+
+    def on_execute(self) -> Iterator[None]:
+        yield
+        _code_refused_variables(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        # A subscription's refused variables come as its first result, not as the execution's.
+        _code_refused_variables(result)
+        yield
+
+
+def _code_refused_variables(result: object) -> None:
+    """No data, and errors of GraphQL's own with no path: graphql-core refused the variables
+    before running any field (a field's error has its path; a failing resolver's, an original
+    that is not GraphQL's)."""
+    if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.data is None:
+        _give_code([e for e in result.errors or () if _before_any_field(e)], "BAD_USER_INPUT")
+
+
+def _before_any_field(error: GraphQLError) -> bool:
+    original = error.original_error
+    return error.path is None and (original is None or isinstance(original, GraphQLError))
 
 
 class TidyErrors(SchemaExtension):

@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graph.errors import (
+    CodeRequestErrors,
     MaskUnexpectedErrors,
     NotFoundError,
     TidyErrors,
@@ -72,6 +73,7 @@ def extensions(settings: Settings) -> list[type[SchemaExtension] | Callable[[], 
     chosen: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
         MaskUnexpectedErrors,
         TidyErrorsWithoutSuggestions if settings.production else TidyErrors,
+        CodeRequestErrors,
         # The token limit applies while parsing, so it comes before the parser cache.
         functools.partial(MaxTokensLimiter, max_token_count=settings.max_query_tokens),
         # Parsing and validating a document is a large share of a small query's cost; the caches

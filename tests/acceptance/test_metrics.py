@@ -101,7 +101,7 @@ def test_outcomes_codes_and_the_rest_routes(measured: str) -> None:
     assert missing.status_code == 404
     samples = scrape(measured)
     assert samples.requests("graphql", "Broken", "user_error") == 1
-    assert samples.get("todobackend_graphql_errors_total", code="GRAPHQL_ERROR") >= 1
+    assert samples.get("todobackend_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") >= 1
     assert samples.requests("graphql", "Stats", "user_error") == 1
     assert samples.get("todobackend_graphql_errors_total", code="BAD_REQUEST") >= 1
     assert samples.requests("rest", "GET /todos", "ok") == 1

@@ -83,6 +83,27 @@ async def test_connections_per_process_are_capped(ws_url: str) -> None:
     await (await initialised(ws_url)).close()
 
 
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        ("subscription { todoEvents { nope } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        ("subscription($a: String) { todoEvents(after: $a) { kind } }", {"a": 5}, "BAD_USER_INPUT"),
+    ],
+)
+async def test_a_request_error_comes_with_its_code(
+    ws_url: str, query: str, variables: dict[str, Any], code: str
+) -> None:
+    connection = await initialised(ws_url)
+    try:
+        payload = {"query": query, "variables": variables}
+        await connection.send(json.dumps({"type": "subscribe", "id": "1", "payload": payload}))
+        reply: dict[str, Any] = json.loads(await asyncio.wait_for(connection.recv(), 5))
+        assert (reply["id"], reply["type"]) == ("1", "error"), reply
+        assert [error["extensions"]["code"] for error in reply["payload"]] == [code]
+    finally:
+        await connection.close()
+
+
 async def test_a_document_that_does_not_parse_gets_its_syntax_error(ws_url: str) -> None:
     """graphql-ws sends it as an error; graphql-transport-ws closes with 4400 and says it."""
     async with websockets.connect(ws_url, subprotocols=[LEGACY_WS]) as connection:

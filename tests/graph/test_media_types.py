@@ -25,17 +25,24 @@ async def send(
     return await client.http.post("/graphql", json=payload, headers=headers)
 
 
+# Each with the code Apollo Server gives it.
 REQUEST_ERRORS = {
-    "does not parse": ("{ todos {", {}),
-    "does not validate": ("{ todoz { totalCount } }", {}),
-    "wrong variable": (LIST, {"first": "ten"}),
-    "over a limit": ("{ " + " ".join(f"a{n}: todoStats {{ total }}" for n in range(40)) + " }", {}),
+    "does not parse": ("{ todos {", {}, "GRAPHQL_PARSE_FAILED"),
+    "does not validate": ("{ todoz { totalCount } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+    "wrong variable": (LIST, {"first": "ten"}, "BAD_USER_INPUT"),
+    "over a limit": (
+        "{ " + " ".join(f"a{n}: todoStats {{ total }}" for n in range(40)) + " }",
+        {},
+        "BAD_USER_INPUT",
+    ),
 }
 
 
-@pytest.mark.parametrize(("query", "variables"), REQUEST_ERRORS.values(), ids=REQUEST_ERRORS.keys())
+@pytest.mark.parametrize(
+    ("query", "variables", "code"), REQUEST_ERRORS.values(), ids=REQUEST_ERRORS.keys()
+)
 async def test_a_request_error_is_a_400_without_data(
-    client: GraphQLClient, query: str, variables: dict[str, Any]
+    client: GraphQLClient, query: str, variables: dict[str, Any], code: str
 ) -> None:
     for _ in range(2):  # the second time from the fast path, when it takes the document
         modern = await send(client, APOLLO_4, query, **variables)
@@ -47,6 +54,8 @@ async def test_a_request_error_is_a_400_without_data(
         assert legacy.status_code == 200
         assert legacy.headers["content-type"] == "application/json"
         assert legacy.json()["data"] is None
+        for answer in (modern, legacy):
+            assert {e["extensions"]["code"] for e in answer.json()["errors"]} == {code}
 
 
 async def test_a_field_error_keeps_its_data_and_200(client: GraphQLClient) -> None:

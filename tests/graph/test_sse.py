@@ -74,3 +74,13 @@ async def test_a_syntax_error_comes_in_the_stream(client: GraphQLClient) -> None
     result = json.loads(events[0].removeprefix("event: next\ndata: "))
     assert result["data"] is None
     assert result["errors"][0]["message"].startswith("Syntax Error")
+    assert result["errors"][0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
+
+
+async def test_a_validation_error_comes_in_the_stream_with_its_code(client: GraphQLClient) -> None:
+    query = "subscription { todoEvents { nope } }"
+    response = await client.http.post(STREAM, json={"query": query}, headers=EVENT_STREAM)
+    events = [block for block in response.text.split("\n\n") if block.startswith("event:")]
+    result = json.loads(events[0].removeprefix("event: next\ndata: "))
+    assert result["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    assert events[-1] == "event: complete\ndata: "

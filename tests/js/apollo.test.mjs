@@ -189,8 +189,15 @@ test('a refused request reaches Apollo as GraphQL errors, with their code', asyn
     (error) => {
       assert.ok(CombinedGraphQLErrors.is(error), `not GraphQL errors: ${error}`);
       assert.match(error.errors[0].message, /\$first/);
+      assert.equal(error.errors[0].extensions.code, 'BAD_USER_INPUT');
       return true;
     },
   );
-  assert.deepEqual(requests.map(({ answer }) => 'data' in answer), [false, false]);
+  // A field the schema does not have: Apollo Server's code, which clients already branch on.
+  await assert.rejects(client.query({ query: gql`query Typo { todoz { totalCount } }` }), (error) => {
+    assert.ok(CombinedGraphQLErrors.is(error), `not GraphQL errors: ${error}`);
+    assert.equal(error.errors[0].extensions.code, 'GRAPHQL_VALIDATION_FAILED');
+    return true;
+  });
+  assert.deepEqual(requests.map(({ answer }) => 'data' in answer), [false, false, false]);
 });

@@ -42,7 +42,8 @@ async def test_the_page_counts_requests_by_interface_operation_and_outcome(
     assert samples["todobackend_requests_total", labels] == 3
     bad = (("interface", "graphql"), ("operation", "anonymous"), ("outcome", "user_error"))
     assert samples["todobackend_requests_total", bad] == 1
-    assert samples["todobackend_graphql_errors_total", (("code", "GRAPHQL_ERROR"),)] == 1
+    validation = (("code", "GRAPHQL_VALIDATION_FAILED"),)
+    assert samples["todobackend_graphql_errors_total", validation] == 1
 
 
 async def test_no_metrics_page_unless_asked(app_client: AppClient) -> None:

@@ -19,10 +19,13 @@ from settings import Settings
 # What every request goes through on the plain path, and how the fast path does the same: masked
 # and tidied errors (graph.errors.finish_errors), the token limit (it parses with max_tokens),
 # the limits (graph.limits.check), the caches (its plans stand in for them), and in production
-# no introspection (it never plans __schema or __type). A new extension must be mirrored there.
+# no introspection (it never plans __schema or __type), and the request errors' codes (it serves
+# no document that fails to parse or validate, nor variables that do not fit: the plain path
+# does). A new extension must be mirrored there.
 MIRRORED = [
     "MaskUnexpectedErrors",
     "TidyErrors",
+    "CodeRequestErrors",
     "MaxTokensLimiter",
     "ParserCacheReportingErrors",
     "ValidationCache",
