@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
@@ -53,7 +54,13 @@ async def lifespan(
         # /health reports on the relay; None when the processes do not wake each other.
         app.state.relay = relay
         sampling = asyncio.create_task(metrics.sample_pool()) if metrics else None
+        # What startup made (the schema, the ORM's models, the modules) lives as long as the
+        # process: frozen, the collector no longer walks it. Each full collection walked it all
+        # for 15-50 ms with nothing to collect, the requests waiting: most of the p99.
+        gc.collect()
+        gc.freeze()
         yield
+        gc.unfreeze()  # collectable again (a test process starts many apps)
         if sampling is not None:
             sampling.cancel()
             with contextlib.suppress(asyncio.CancelledError):
