@@ -91,9 +91,10 @@ def create_app(settings: Settings) -> Starlette:
     stream = GraphQLStream(schema, settings, documents, graphql.connections)
     app = Starlette(
         routes=[
+            # First: the router tries the routes in order, and nearly every request is this one.
+            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             Route("/", endpoints.root, name="root"),
             Route("/health", endpoints.health, name="health"),
-            Route("/graphql", graphql, methods=["GET", "POST"], name="graphql"),
             WebSocketRoute("/graphql", graphql, name="graphql_ws"),
             Route("/graphql/stream", stream, methods=["GET", "POST"], name="graphql_stream"),
             # GraphiQL's scripts and styles, served by the service itself (no CDN).

@@ -4,7 +4,9 @@ leaks beyond what a client asks for, and GraphiQL is off."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -64,3 +66,28 @@ def test_each_response_carries_a_request_id(production: httpx.Client) -> None:
         == "trace-42"
     )
     assert len(production.get("/health").headers["x-request-id"]) == 32
+
+
+def test_each_request_is_one_json_access_line_with_its_id(tmp_dir: str, tmp_path: Path) -> None:
+    env = {"DATABASE_URL": database_url("sqlite", tmp_dir, "access"), "PRODUCTION": "true"}
+    log = tmp_path / "server.log"
+    with running_server(env | {"LOG_LEVEL": "INFO"}, log=log) as server:
+        headers = {"x-request-id": "trace-7", "connection": "close"}
+        answered = httpx.post(
+            f"{server.url}/graphql", json={"query": "{ __typename }"}, headers=headers
+        )
+        assert answered.status_code == 200
+        fresh = httpx.get(f"{server.url}/todos/", headers={"connection": "close"})
+    lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "todobackend.access"]
+    [traced] = [line for line in access if line["request_id"] == "trace-7"]
+    assert traced["method"] == "POST"
+    assert traced["path"] == "/graphql"
+    assert traced["status"] == 200
+    assert isinstance(traced["duration_ms"], int | float)
+    assert traced["level"] == "INFO"
+    [listed] = [line for line in access if line["path"] == "/todos/"]
+    assert listed["request_id"] == fresh.headers["x-request-id"]
+    assert re.fullmatch(r"[0-9a-f]{32}", listed["request_id"])
+    # A new id for each request that brings none.
+    assert len({line["request_id"] for line in access}) == len(access)
