@@ -6,6 +6,7 @@ fast path would have to mirror)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -79,3 +80,18 @@ def resolves_its_own_id(origin: type[relay.Node]) -> bool:
 def global_id(type_name: str, node_id: str) -> str:
     """The global ID Strawberry's relay support gives a node."""
     return relay.to_base64(type_name, node_id)
+
+
+# Global IDs remembered, per type: a base64 text costs more than finding it again.
+GLOBAL_IDS_KEPT = 4_096
+
+
+def global_id_getter(type_name: str, attribute: str) -> Callable[[Any], str]:
+    """Reads a node's global ID (its type's name and its `attribute`) as Strawberry makes it."""
+
+    # Pages show the same todos again and again; typed: 1 and True are different IDs.
+    @functools.lru_cache(maxsize=GLOBAL_IDS_KEPT, typed=True)
+    def encoded(node_id: Any) -> str:
+        return global_id(type_name, str(node_id))
+
+    return lambda source: encoded(getattr(source, attribute))

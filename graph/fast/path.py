@@ -20,6 +20,7 @@ from graphql import (
     DocumentNode,
     GraphQLError,
     OperationType,
+    VariableValues,
     get_argument_values,
     get_variable_values,
     is_non_null_type,
@@ -32,13 +33,15 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graph.errors import finish_errors
 from graph.fast import internals
-from graph.fast.plans import Pending, Plan, Planner, RootField, Unplannable
+from graph.fast.plans import Calls, Pending, Plan, Planner, RootField, Unplannable
 from graph.limits import DocumentLimits, check
 
 logger = logging.getLogger(__name__)
 
 # Plans kept, by (document text, operation name), as many as the parser and validation caches.
 PLANS_KEPT = 1_000
+CALLS_KEPT = 256  # per plan, by their variables
+SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 class FastPath:
@@ -92,14 +95,8 @@ class FastPath:
             return None
         if plan.operation.operation.value not in {kind.value for kind in allowed}:
             return None  # the plain path refuses it
-        coerced = get_variable_values(
-            self.core_schema, plan.operation.variable_definitions or (), variables or {}
-        )
-        if isinstance(coerced, list):  # the plain path reports the variables' errors
-            return None
-        try:
-            calls = [(root, self._arguments(root, coerced)) for root in plan.roots]
-        except Exception:  # the plain path reports whatever refuses the arguments
+        calls = self._calls(plan, variables or {})
+        if calls is None:  # the plain path reports the variables' errors, or the arguments'
             return None
         if plan.operation.operation is OperationType.MUTATION:
             return await self._mutate(plan, calls)
@@ -108,13 +105,37 @@ class FastPath:
         except Exception:  # a read changes nothing: the plain path reads again and reports
             return None
 
-    def _arguments(self, root: RootField, variables: Any) -> dict[str, Any]:
+    def _calls(self, plan: Plan, variables: dict[str, Any]) -> Calls | None:
+        """Each root field with its resolver's arguments, or None if the variables or the
+        arguments are refused. Remembered by the variables when they and the arguments are all
+        scalars (nothing a resolver could change): converting them cost more than the rest of
+        a small query's plan."""
+        key = _scalars(variables)
+        calls = None if key is None else plan.calls.get(key)
+        if calls is not None:
+            return calls
+        coerced = get_variable_values(
+            self.core_schema, plan.operation.variable_definitions or (), variables
+        )
+        if isinstance(coerced, list):
+            return None
+        try:
+            calls = [(root, self._arguments(root, coerced)) for root in plan.roots]
+        except Exception:  # whatever refuses the arguments
+            return None
+        if key is not None and all(type(v) in SCALARS for _, a in calls for v in a.values()):
+            if len(plan.calls) >= CALLS_KEPT:
+                plan.calls.clear()
+            plan.calls[key] = calls
+        return calls
+
+    def _arguments(self, root: RootField, variables: VariableValues) -> dict[str, Any]:
         if root.field is None or root.strawberry_field is None:
             return {}
         raw = get_argument_values(root.field, root.node, variables)
         return internals.arguments(self.schema, root.strawberry_field, raw)
 
-    async def _read(self, plan: Plan, calls: list[tuple[RootField, dict[str, Any]]]) -> Any:
+    async def _read(self, plan: Plan, calls: Calls) -> Any:
         data: dict[str, Any] = {}
         pending: Pending = []
         try:
@@ -128,9 +149,7 @@ class FastPath:
             _close(pending)
         return data
 
-    async def _mutate(
-        self, plan: Plan, calls: list[tuple[RootField, dict[str, Any]]]
-    ) -> ExecutionResult:
+    async def _mutate(self, plan: Plan, calls: Calls) -> ExecutionResult:
         # Planned mutations have one root field (graph/plans.py).
         [(root, kwargs)] = calls
         assert root.field is not None
@@ -149,6 +168,16 @@ class FastPath:
             data = None if is_non_null_type(root.field.type) else {root.key: None}
             return ExecutionResult(data=data, errors=errors)
         return ExecutionResult(data={root.key: completed}, errors=None)
+
+
+def _scalars(variables: dict[str, Any]) -> tuple[Any, ...] | None:
+    """The variables as a key, when each is a scalar (typed: 1 and True differ), else None."""
+    key = []
+    for name, value in variables.items():
+        if type(value) not in SCALARS:
+            return None
+        key.append((name, type(value), value))
+    return tuple(key)
 
 
 async def _resolve(root: RootField, kwargs: dict[str, Any]) -> Any:

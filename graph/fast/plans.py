@@ -8,7 +8,7 @@ fields that either read an attribute or call a resolver taking nothing but the p
 
 from __future__ import annotations
 
-import functools
+import dataclasses
 import inspect
 import operator
 from collections.abc import Awaitable, Callable
@@ -42,9 +42,6 @@ from strawberry.types.field import StrawberryField
 
 from graph.fast import internals, leaves, objects
 
-# Global IDs remembered, per type: a base64 text costs more than finding it again.
-GLOBAL_IDS_KEPT = 4_096
-
 
 class Unplannable(Exception):
     """The document uses something plans do not cover."""
@@ -69,11 +66,19 @@ class RootField:
     complete: Completer
 
 
+# Each root field with its resolver's arguments.
+Calls = list[tuple[RootField, dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class Plan:
     operation: OperationDefinitionNode
     roots: tuple[RootField, ...]
     root_type_name: str
+    # The calls made of scalar variables, by them (graph/fast/path.py).
+    calls: dict[tuple[Any, ...], Calls] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 class _Directives(Visitor):
@@ -267,14 +272,7 @@ def _relay_id(type_name: str, origin: type[relay.Node]) -> Getter:
     """Strawberry's relay `id` resolver (GlobalID of the type name and node ID), as a getter."""
     if internals.resolves_its_own_id(origin):
         raise Unplannable(f"{type_name} resolves its own ID")
-    attribute = origin.resolve_id_attr()
-
-    # Pages show the same todos again and again; typed: 1 and True are different IDs.
-    @functools.lru_cache(maxsize=GLOBAL_IDS_KEPT, typed=True)
-    def encoded(node_id: Any) -> str:
-        return internals.global_id(type_name, str(node_id))
-
-    return lambda source: encoded(getattr(source, attribute))
+    return internals.global_id_getter(type_name, origin.resolve_id_attr())
 
 
 def _strawberry_field(field: GraphQLField) -> StrawberryField:

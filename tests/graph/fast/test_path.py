@@ -182,3 +182,16 @@ async def test_requests_with_fields_of_the_wrong_type_are_refused_alike(
     status, _ = await paths.send(request, fast=True)
     assert status == 400
     await paths.compare(request)
+
+
+async def test_calls_remembered_by_their_variables_are_those_variables_calls(
+    paths: Paths,
+) -> None:
+    """The fast path keeps a plan's arguments by its scalar variables: a value of another type
+    that compares equal (True, 1.0) is coerced, or refused, for itself."""
+    await seed_todos(random.Random(3), 5)
+    query = "query($n: Int, $after: String) { todos(first: $n, after: $after) { nodes { id } } }"
+    answered = []
+    for n in (1, 2, 1, True, 1.0, None, "1", 2**31, 1):
+        answered.append(await paths.compare(Request(query, {"n": n, "after": None})))
+    assert answered == [True, True, True, False, True, True, False, False, True]
