@@ -148,5 +148,6 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 
 # Exec form: uvicorn is PID 1 and gets SIGTERM itself. It stops accepting, finishes the requests in
 # flight for at most 5 s, then exits, within `docker stop`'s 10 s before SIGKILL. The app comes
-# from its factory; forwarded headers count only from FORWARDED_ALLOW_IPS (web/forwarded.py).
-CMD ["uvicorn", "--factory", "app:main", "--no-proxy-headers", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "5"]
+# from its factory; forwarded headers count only from FORWARDED_ALLOW_IPS (web/forwarded.py);
+# each response leaves in one write (web/protocol.py).
+CMD ["uvicorn", "--factory", "app:main", "--no-proxy-headers", "--http", "web.protocol:HttpToolsCoalescing", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "5"]

@@ -16,9 +16,10 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 30
-# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): the factory, and no
-# forwarded headers of uvicorn's own (web/forwarded.py decides which proxies count).
-APP = ("--factory", "app:main", "--no-proxy-headers")
+# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): the factory, no
+# forwarded headers of uvicorn's own (web/forwarded.py decides which proxies count), and each
+# response in one write (web/protocol.py).
+APP = ("--factory", "app:main", "--no-proxy-headers", "--http", "web.protocol:HttpToolsCoalescing")
 GRACEFUL_SHUTDOWN_SECONDS = 5  # as `make run` and the image start uvicorn
 
 
