@@ -143,7 +143,9 @@ def compare(stack: contextlib.ExitStack, mysql: load.MariaDB, bench: Any, logs: 
     for number in range(1, bench.rounds + 1):
         for key, label, ours, theirs, _ in SCENARIOS:
             kinds = ["service", "peer", *(["metrics on"] if key == "list10" else [])]
-            for kind in kinds:
+            # Each round starts with the next server: no one always runs after the same one.
+            shift = (number - 1) % len(kinds)
+            for kind in kinds[shift:] + kinds[:shift]:
                 run = load.wrk(urls[kind], theirs if kind == "peer" else ours, bench.seconds,
                                load.CONNECTIONS, "")  # fmt: skip
                 if run.errors or not run.requests:
