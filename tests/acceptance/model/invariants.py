@@ -76,15 +76,12 @@ class Checker:
             ((ack, state) for ack, state in written if state.version is None),
             key=lambda pair: pair[0].sent,
         )
+        # Any of them that could have made more than one event is interchangeable: so is the
+        # last of a group (its turn comes when one event is left, not necessarily its own).
         for ack, state in unversioned:
-            candidates = [
-                position
-                for position in self.updates.get(state.id, [])
-                if self.claimed[position] is None
-                and (todo := self._state_of(position)) is not None
-                and todo.fields() == state.fields()
-            ]
-            ack.interchangeable = ack.interchangeable or len(candidates) > 1
+            ack.interchangeable = ack.interchangeable or len(self._candidates(state)) > 1
+        for ack, state in unversioned:
+            candidates = self._candidates(state)
             self._claim(ack, candidates[0] if candidates else None, str(state))
         self._match_deletes_of_everything([ack for ack in acks if ack.deletes_all])
         for position, claimant in enumerate(self.claimed):
@@ -95,6 +92,16 @@ class Checker:
         for ack in acks:
             if ack.positions and max(ack.positions) - min(ack.positions) + 1 != len(ack.positions):
                 self.violation(f"{ack.operation}'s events are not together: {ack.positions}")
+
+    def _candidates(self, state: State) -> list[int]:
+        """The unclaimed updates of the todo to the values a REST update answered."""
+        return [
+            position
+            for position in self.updates.get(state.id, [])
+            if self.claimed[position] is None
+            and (todo := self._state_of(position)) is not None
+            and todo.fields() == state.fields()
+        ]
 
     def _match_deletes_of_everything(self, acks: list[Ack]) -> None:
         """REST's DELETE /todos: unclaimed runs of deletions, one per request at most."""
@@ -174,6 +181,8 @@ class Checker:
         for ack in timed:
             before = bisect.bisect_left(answered, ack.sent)
             if before and latest[before - 1] >= min(ack.positions):
+                earlier = next(a for a in timed[:before] if max(a.positions) >= min(ack.positions))
                 self.violation(
-                    f"{ack.operation} sent after an answered change, but before it in the stream"
+                    f"{ack.operation} sent after an answered change, but before it in the stream:"
+                    f" at {ack.positions}, {earlier.operation} at {earlier.positions}"
                 )
