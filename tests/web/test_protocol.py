@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.servers import APP
 from web.protocol import CoalescingTransport
 
@@ -73,6 +75,7 @@ async def test_everything_else_is_the_transports() -> None:
     assert transport.get_extra_info("sockname") == ("127.0.0.1", 8000)
 
 
+@pytest.mark.repository
 def test_the_makefile_and_the_image_serve_the_app_as_the_tests_do() -> None:
     # The last stage's CMD: the release image's (the test stage's runs pytest).
     commands = re.findall(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
