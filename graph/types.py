@@ -8,7 +8,9 @@ from typing import Self
 import strawberry
 from strawberry import relay
 
+from graph.fast.written import WRITTEN
 from graph.ids import todo_global_id
+from graph.written import WrittenTodos
 from models import Todo as TodoModel
 from todos import counts, listing
 from todos.rows import TodoRow
@@ -68,7 +70,11 @@ class TodoConnection(relay.Connection[Todo]):
             end_cursor=page.cursor(todos[-1]) if todos else None,
         )
 
-    @strawberry.field(description="The todos of this page, in order: the same as edges { node }.")
+    # The fast path has MySQL write these nodes' JSON when a document asks for leaves alone.
+    @strawberry.field(
+        description="The todos of this page, in order: the same as edges { node }.",
+        metadata={WRITTEN: WrittenTodos("Todo")},
+    )
     def nodes(self) -> list[Todo]:
         return [Todo.from_model(todo) for todo in self.page.todos]
 

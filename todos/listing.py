@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from models import Todo
-from todos import owners, pagesql
+from todos import owners, pagesql, written
 from todos.errors import BadInput
 from todos.rows import TodoRow
 from todos.search import fold, is_text
@@ -78,6 +78,7 @@ class Page:
     has_previous_page: bool
     fingerprint: str  # the filter, sort and owner the page's cursors belong to
     columns: tuple[Column, ...]  # the sort's
+    written: written.NodeShape | None = None  # the shape of the nodes its rows carry, if any
 
     def cursor(self, todo: TodoRow) -> str:
         """The cursor of `todo` (one of the page's), made only when a client asks for it."""
@@ -214,7 +215,8 @@ async def fetch_page(
     )
 
     # One row more than asked tells whether there is another page in that direction.
-    rows = await read_rows(todo_filter, columns, after, before, from_end, size + 1)
+    node_shape = written.requested.get()
+    rows = await read_rows(todo_filter, columns, after, before, from_end, size + 1, node_shape)
     more = len(rows) > size
     rows = rows[:size]
     if from_end:
@@ -225,6 +227,8 @@ async def fetch_page(
         has_previous_page=more if from_end else request.after is not None,
         fingerprint=fingerprint,
         columns=tuple(columns),
+        # The rows carry nodes where the database could write them (MySQL).
+        written=node_shape if rows and getattr(rows[0], "written", None) is not None else None,
     )
 
 
@@ -235,18 +239,24 @@ async def read_rows(
     before: list[Any] | None,
     from_end: bool,
     limit: int,
+    node_shape: written.NodeShape | None = None,
 ) -> list[TodoRow]:
     """The rows of a page, `limit` of them after and before the cursors' values (if any), read
-    backwards when `from_end`."""
+    backwards when `from_end`; carrying their nodes of `node_shape` as the database writes them,
+    where it can (MySQL)."""
     db = Todo._meta.db
+    dialect = db.capabilities.dialect
+    if dialect != "mysql":
+        node_shape = None
     shape = pagesql.Shape(
-        dialect=db.capabilities.dialect,
+        dialect=dialect,
         completed=todo_filter.completed is not None,
         contains=bool(todo_filter.title_contains),
         columns=tuple(columns),
         after_nulls=None if after is None else tuple(value is None for value in after),
         before_nulls=None if before is None else tuple(value is None for value in before),
         from_end=from_end,
+        written=node_shape,
     )
     search = todo_filter.search_text()
     sql, values = pagesql.query(
@@ -254,6 +264,11 @@ async def read_rows(
     )
     _, raw = await db.execute_query(sql, values)
     keyed = shape.keyed
+    if node_shape is not None:
+        node, as_written, written_as = pagesql.WRITTEN, written.as_written, TodoRow.written_as
+        if node_shape.rows:
+            return [written_as(as_written(row[node]), row, keyed) for row in raw]
+        return [written_as(as_written(row[node])) for row in raw]
     if shape.dialect == "mysql":
         return [TodoRow.unpacked(row, keyed) for row in raw]
     return [TodoRow(row, keyed) for row in raw]

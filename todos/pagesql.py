@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from todos.sql import DIALECTS, Dialect, like_pattern, where
+from todos.written import NodeShape, node_sql
 
 if TYPE_CHECKING:  # listing imports this module: the column type is needed for checking only
     from todos.listing import Column
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # listing imports this module: the column type is needed for 
 # The virtual column (`order` IS NULL) that sorts todos without an order last, the first part of
 # the default sort's indexes (migrations 1_..._order_missing_index).
 ORDER_MISSING = "order_missing"
+WRITTEN = "node"  # the column of the node the database writes
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Shape:
     after_nulls: tuple[bool, ...] | None  # which values of the `after` cursor are null
     before_nulls: tuple[bool, ...] | None
     from_end: bool  # `last`: read backwards, then reversed
+    written: NodeShape | None = None  # each row as the node the database writes (MySQL only)
 
     @property
     def keyed(self) -> bool:
@@ -43,6 +46,9 @@ def _statement(shape: Shape) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
     d = DIALECTS[shape.dialect]
     name = d.name_of
     select = d.row_columns(shape.keyed)  # what the API shows (todos/rows.py)
+    if shape.written is not None:  # the node (todos/written.py), and the rows if needed
+        node = f"{node_sql(shape.written)} {name(WRITTEN)}"
+        select = f"{node},{select}" if shape.written.rows else node
     conditions = [f"{name('owner')}={d.placeholder}"]  # first, as in the indexes
     if shape.completed:
         conditions.append(f"{name('completed')}={d.placeholder}")

@@ -1,6 +1,7 @@
 """A todo as a list reads it: its row's columns, converted as the ORM converts them. Building the
 ORM's model for each row cost more than the rest of a page of 100 (test_pagesql.py holds the two
-to the same values, page by page, on both databases)."""
+to the same values, page by page, on both databases). A row may also carry the node the database
+wrote of it (todos/written.py); its columns are then read only if something asks for them."""
 
 from __future__ import annotations
 
@@ -19,9 +20,11 @@ class TodoRow:
     """One row of a page: what the API shows of a todo, and its folded title when the sort is by
     title (its cursors hold it)."""
 
-    __slots__ = (
-        "completed", "created_at", "id", "order", "search_key", "title", "updated_at", "version",
-    )  # fmt: skip
+    COLUMNS = frozenset(
+        ("completed", "created_at", "id", "order", "search_key", "title", "updated_at", "version")
+    )
+    __slots__ = (*sorted(COLUMNS), "_packed", "written")
+    _packed: tuple[Mapping[str, Any], bool] | None
 
     @classmethod
     def unpacked(cls, row: Mapping[str, Any], keyed: bool = False) -> TodoRow:
@@ -34,7 +37,30 @@ class TodoRow:
             columns["search_key"] = row["search_key"]
         return cls(columns, keyed)
 
+    @classmethod
+    def written_as(
+        cls, node: bytes, packed: Mapping[str, Any] | None = None, keyed: bool = False
+    ) -> TodoRow:
+        """A row read as the node the database wrote (`node`), with its columns as `unpacked`
+        takes them (`packed`), unpacked when first read; None when the page needs none."""
+        row = cls.__new__(cls)
+        row.written = node
+        row._packed = None if packed is None else (packed, keyed)
+        return row
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for a slot not set yet: a written row's columns, unpacked on first use.
+        packed = None if name not in TodoRow.COLUMNS else self._packed
+        if packed is None:
+            raise AttributeError(name)
+        self._packed = None
+        unpacked = TodoRow.unpacked(*packed)
+        for column in TodoRow.COLUMNS:
+            setattr(self, column, getattr(unpacked, column))
+        return getattr(self, name)
+
     def __init__(self, row: Mapping[str, Any], keyed: bool = False) -> None:
+        self.written: bytes | None = None
         self.id: int = row["id"]
         self.title: str = row["title"]
         self.completed = bool(row["completed"])  # MySQL's TINYINT, SQLite's INTEGER

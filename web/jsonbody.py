@@ -14,7 +14,14 @@ def dump_json(data: object) -> str:
     try:
         return orjson.dumps(data).decode()
     except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(data, separators=(",", ":"))
+        return json.dumps(data, separators=(",", ":"), default=_unfragment)
+
+
+def _unfragment(value: object) -> object:
+    """JSON the database wrote (graph/fast/written.py), for json: the value it holds."""
+    if isinstance(value, orjson.Fragment):
+        return orjson.loads(value.contents)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def parse_json(data: str | bytes) -> object:

@@ -33,7 +33,8 @@ from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graph.errors import finish_errors
 from graph.fast import internals
-from graph.fast.plans import Calls, Pending, Plan, Planner, RootField, Unplannable
+from graph.fast.plans import Calls, Pending, Plan, Planner, RootField
+from graph.fast.reading import Unplannable
 from graph.limits import DocumentLimits, check
 
 logger = logging.getLogger(__name__)
@@ -143,7 +144,13 @@ class FastPath:
                 if root.strawberry_field is None:
                     data[root.key] = plan.root_type_name
                     continue
-                data[root.key] = root.complete(await _resolve(root, kwargs), pending)
+                if root.written is None:
+                    value = await _resolve(root, kwargs)
+                else:  # a list below it read as the database writes it (graph/fast/written.py)
+                    form, request = root.written
+                    with form.requesting(request):
+                        value = await _resolve(root, kwargs)
+                data[root.key] = root.complete(value, pending)
             await _drain(pending)
         finally:
             _close(pending)

@@ -9,8 +9,6 @@ fields that either read an attribute or call a resolver taking nothing but the p
 from __future__ import annotations
 
 import dataclasses
-import inspect
-import operator
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,14 +35,10 @@ from graphql import (
     visit,
 )
 from graphql.language import Visitor
-from strawberry import relay
 from strawberry.types.field import StrawberryField
 
-from graph.fast import internals, leaves, objects
-
-
-class Unplannable(Exception):
-    """The document uses something plans do not cover."""
+from graph.fast import leaves, objects, reading, written
+from graph.fast.reading import Unplannable
 
 
 class GiveUp(Exception):
@@ -64,6 +58,8 @@ class RootField:
     field: GraphQLField | None  # None for __typename
     strawberry_field: StrawberryField | None
     complete: Completer
+    # A list below it the database writes (graph/fast/written.py): its form and request.
+    written: tuple[written.Form, Any] | None = None
 
 
 # Each root field with its resolver's arguments.
@@ -104,6 +100,7 @@ class Planner:
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
         self.fragments: dict[str, FragmentDefinitionNode] = {}
+        self.written: list[tuple[written.Form, Any]] = []  # the current root field's
 
     def plan(self, document: DocumentNode, operation_name: str | None) -> Plan:
         visit(document, _Directives())
@@ -130,14 +127,17 @@ class Planner:
             field = root_type.fields.get(name)
             if field is None:  # __schema and __type: introspection is the plain path's
                 raise Unplannable(name)
-            strawberry_field = _strawberry_field(field)
+            strawberry_field = reading.strawberry_field(field)
             resolver = strawberry_field.base_resolver
             if resolver is None or resolver.info_parameter or resolver.parent_parameter:
                 raise Unplannable(f"root field {name}")
             if resolver.root_parameter or not resolver.self_parameter:
                 raise Unplannable(f"root field {name}")
+            self.written = []
             complete = self._completer(field.type, nodes)
-            roots.append(RootField(key, nodes[0], field, strawberry_field, complete))
+            # One request per read: a second written list of the root is completed as usual.
+            first_written = self.written[0] if self.written else None
+            roots.append(RootField(key, nodes[0], field, strawberry_field, complete, first_written))
         return Plan(operation, tuple(roots), root_type.name)
 
     def _collect(
@@ -211,7 +211,9 @@ class Planner:
             return self._object_completer(output_type, selection_sets)
         assert isinstance(output_type, GraphQLNamedType)
         by_class = {
-            _strawberry_type(possible).origin: self._object_completer(possible, selection_sets)
+            reading.strawberry_type(possible).origin: self._object_completer(
+                possible, selection_sets
+            )
             for possible in self.schema.get_possible_types(output_type)  # type: ignore[arg-type]
         }
 
@@ -229,68 +231,57 @@ class Planner:
         self, object_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
     ) -> Completer:
         entries: list[objects.Entry] = []
-        for key, nodes in self._collect(object_type, selection_sets).items():
+        collected = self._collect(object_type, selection_sets)
+        for key, nodes in collected.items():
             name = nodes[0].name.value
             if name == "__typename":
-                entries.append(objects.Entry(key, _constant(object_type.name), _as_is, False))
+                entries.append(
+                    objects.Entry(key, reading.constant(object_type.name), _as_is, False)
+                )
                 continue
             if nodes[0].arguments:
                 raise Unplannable(f"arguments on {object_type.name}.{name}")
             field = object_type.fields.get(name)
             if field is None:
                 raise Unplannable(name)
-            getter, is_async, attribute = _getter(object_type, name, _strawberry_field(field))
+            definition = reading.strawberry_field(field)
+            getter, is_async, attribute = reading.getter(object_type, name, definition)
             complete = self._completer(field.type, nodes)
+            form = written.form_of(definition)
+            if form is not None and not is_async:
+                selected = self._leaves(field.type, nodes)
+                request = None if selected is None else form.request(selected, collected)
+                if request is not None:
+                    self.written.append((form, request))
+                    complete = written.completer(form, request, getter, complete)
+                    entries.append(objects.Entry(key, _itself, complete, False))
+                    continue
             exact = leaves.exact_type(field.type)
             entries.append(objects.Entry(key, getter, complete, is_async, attribute, exact))
         return objects.object_completer(entries)
 
-
-def _getter(
-    object_type: GraphQLObjectType, name: str, field: StrawberryField
-) -> tuple[Getter, bool, str | None]:
-    """How to read field `name` of an object, whether that returns an awaitable, and the
-    attribute it reads when that is all it does."""
-    if field.extensions or getattr(field, "permission_classes", None):
-        raise Unplannable(f"{object_type.name}.{name} has extensions")
-    origin = _strawberry_type(object_type).origin
-    if name == "id" and isinstance(origin, type) and issubclass(origin, relay.Node):
-        return _relay_id(object_type.name, origin), False, None
-    resolver = field.base_resolver
-    if resolver is None:
-        return operator.attrgetter(field.python_name), False, field.python_name
-    if resolver.arguments or resolver.info_parameter or resolver.root_parameter:
-        raise Unplannable(f"{object_type.name}.{name} takes more than its object")
-    if resolver.parent_parameter or not resolver.self_parameter:
-        raise Unplannable(f"{object_type.name}.{name} takes more than its object")
-    function = internals.resolver_function(field)
-    assert function is not None
-    return function, inspect.iscoroutinefunction(function), None
+    def _leaves(
+        self, output_type: GraphQLOutputType, nodes: list[FieldNode]
+    ) -> list[tuple[str, str]] | None:
+        """For a list of objects selecting leaf fields only, (response key, field name) of each;
+        otherwise None."""
+        item = output_type.of_type if isinstance(output_type, GraphQLNonNull) else output_type
+        if not isinstance(item, GraphQLList):
+            return None
+        item = item.of_type.of_type if isinstance(item.of_type, GraphQLNonNull) else item.of_type
+        if not isinstance(item, GraphQLObjectType):
+            return None
+        selection_sets = [node.selection_set for node in nodes if node.selection_set]
+        selected = []
+        for key, fields in self._collect(item, selection_sets).items():
+            if any(field.arguments or field.selection_set for field in fields):
+                return None
+            selected.append((key, fields[0].name.value))
+        return selected
 
 
-def _relay_id(type_name: str, origin: type[relay.Node]) -> Getter:
-    """Strawberry's relay `id` resolver (GlobalID of the type name and node ID), as a getter."""
-    if internals.resolves_its_own_id(origin):
-        raise Unplannable(f"{type_name} resolves its own ID")
-    return internals.global_id_getter(type_name, origin.resolve_id_attr())
-
-
-def _strawberry_field(field: GraphQLField) -> StrawberryField:
-    definition = internals.field_definition(field)
-    if definition is None:
-        raise Unplannable("a field Strawberry did not define")
-    return definition
-
-
-def _strawberry_type(object_type: GraphQLNamedType) -> Any:
-    definition = internals.type_definition(object_type)
-    if definition is None:
-        raise Unplannable(f"{object_type.name} is not a Strawberry type")
-    return definition
-
-
-def _constant(value: str) -> Getter:
-    return lambda _source: value
+def _itself(source: Any) -> Any:
+    return source
 
 
 def _as_is(value: Any, pending: Pending) -> Any:

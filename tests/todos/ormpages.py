@@ -11,6 +11,7 @@ from tortoise.queryset import QuerySet
 from models import Todo
 from todos import owners
 from todos.listing import Column, TodoFilter
+from todos.written import NodeShape
 
 # The key that sorts todos without an order last, computed (pagesql reads the indexed virtual
 # column `order_missing` instead).
@@ -53,8 +54,9 @@ async def rows(
     before: list[Any] | None,
     from_end: bool,
     limit: int,
+    node_shape: NodeShape | None = None,
 ) -> list[Todo]:
-    """listing.read_rows, through the ORM."""
+    """listing.read_rows, through the ORM (which writes no nodes: `node_shape` is not used)."""
     query = sortable(todo_filter)
     if after is not None:
         query = query.filter(beyond_cursor(columns, after, backwards=False))
