@@ -11,9 +11,9 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from models import Todo
+from models import Todo, rawrows
 from todos import owners, pagesql, written
 from todos.errors import BadInput
 from todos.rows import TodoRow
@@ -262,16 +262,19 @@ async def read_rows(
     sql, values = pagesql.query(
         shape, owners.current(), todo_filter.completed, search, after, before, limit
     )
-    _, raw = await db.execute_query(sql, values)
     keyed = shape.keyed
-    if node_shape is not None:
-        node, as_written, written_as = pagesql.WRITTEN, written.as_written, TodoRow.written_as
-        if node_shape.rows:
-            return [written_as(as_written(row[node]), row, keyed) for row in raw]
-        return [written_as(as_written(row[node])) for row in raw]
-    if shape.dialect == "mysql":
-        return [TodoRow.unpacked(row, keyed) for row in raw]
-    return [TodoRow(row, keyed) for row in raw]
+    if shape.dialect != "mysql":
+        _, raw = await db.execute_query(sql, values)
+        return [TodoRow(row, keyed) for row in raw]
+    # MySQL's rows as it sends them (models/rawrows.py): [node,] row JSON [, folded title], none
+    # of them ever NULL.
+    rows = cast(list[list[bytes]], await rawrows.select(db, sql, values))
+    if node_shape is None:
+        return [TodoRow.unpacked(row[0], row[1] if keyed else None) for row in rows]
+    as_written, written_as = written.as_written, TodoRow.written_as
+    if node_shape.rows:
+        return [written_as(as_written(r[0]), r[1], r[2] if keyed else None) for r in rows]
+    return [written_as(as_written(row[0])) for row in rows]
 
 
 async def get(pk: int) -> Todo | None:

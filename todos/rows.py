@@ -11,8 +11,6 @@ from typing import Any
 
 import orjson
 
-from todos.sql import ROW_JSON
-
 UTC_OFFSET = "+00:00"
 
 
@@ -24,28 +22,29 @@ class TodoRow:
         ("completed", "created_at", "id", "order", "search_key", "title", "updated_at", "version")
     )
     __slots__ = (*sorted(COLUMNS), "_packed", "written")
-    _packed: tuple[Mapping[str, Any], bool] | None
+    _packed: tuple[bytes, bytes | None] | None
 
     @classmethod
-    def unpacked(cls, row: Mapping[str, Any], keyed: bool = False) -> TodoRow:
-        """MySQL's row: the columns in one JSON object (sql.Dialect.row_columns), the key beside."""
-        columns = orjson.loads(row[ROW_JSON])
+    def unpacked(cls, packed: bytes | str, key: bytes | None = None) -> TodoRow:
+        """MySQL's row: the columns in one JSON object (sql.Dialect.row_columns), and the folded
+        title when the page selects it (`key`, the VARBINARY column's bytes)."""
+        columns = orjson.loads(packed)
         # MariaDB writes a DATETIME as naive text; read as UTC in one step (replace() costs more).
         columns["created_at"] += UTC_OFFSET
         columns["updated_at"] += UTC_OFFSET
-        if keyed:
-            columns["search_key"] = row["search_key"]
-        return cls(columns, keyed)
+        if key is not None:
+            columns["search_key"] = key
+        return cls(columns, keyed=key is not None)
 
     @classmethod
     def written_as(
-        cls, node: bytes, packed: Mapping[str, Any] | None = None, keyed: bool = False
+        cls, node: bytes, packed: bytes | None = None, key: bytes | None = None
     ) -> TodoRow:
         """A row read as the node the database wrote (`node`), with its columns as `unpacked`
-        takes them (`packed`), unpacked when first read; None when the page needs none."""
+        takes them (`packed`, `key`) to unpack when first read; None when the page needs none."""
         row = cls.__new__(cls)
         row.written = node
-        row._packed = None if packed is None else (packed, keyed)
+        row._packed = None if packed is None else (packed, key)
         return row
 
     def __getattr__(self, name: str) -> Any:
