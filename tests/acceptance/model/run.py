@@ -151,6 +151,7 @@ async def run_model(
                 )
             )
             # Everything answered is in the stream before this todo's creation.
+            resumer.settle()
             end_ack, end = await _create(http, "end")
             history.acks.append(end_ack)
             for listener in (*listeners, resumer):

@@ -42,11 +42,13 @@ class Subscriber:
         self.events: list[Event] = []
         self.arrived = asyncio.Condition()
         self.resumes = 0
+        # Set: the next connection stays, as a client's does once its network does.
+        self.settled = False
         self.name = f"{protocol}{' resuming' if rng else ''}"
 
     async def run(self, after: str | None = None) -> None:
         while True:
-            budget = None if self.rng is None else self.rng.randint(1, 60)
+            budget = None if self.rng is None or self.settled else self.rng.randint(1, 60)
             try:
                 await self._listen(after, budget)
             except (TransportError, OSError) as error:
@@ -99,6 +101,11 @@ class Subscriber:
                 if budget == 0:
                     return  # the socket drops here, mid-stream
         raise TransportError(f"the service closed the socket ({socket.close_code})")
+
+    def settle(self) -> None:
+        """Resume once more and stay: dropping a socket every few events, it catches up more slowly
+        than a busy service writes events, and the test must see it reach the end."""
+        self.settled = True
 
     async def _arrived(self, data: dict[str, object]) -> None:
         async with self.arrived:
