@@ -15,7 +15,6 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from tortoise.contrib.starlette import RegisterTortoise
@@ -32,6 +31,7 @@ from todos import events
 from todos.relay import relay_events
 from web import endpoints, logs, outage
 from web.auth import RequireToken
+from web.cors import CORS
 from web.forwarded import TrustedProxies
 from web.metrics import Metrics, RecordRequests
 from web.metrics import page as metrics_page
@@ -107,7 +107,7 @@ def create_app(settings: Settings) -> Starlette:
             Middleware(logs.RequestIds, log_access=settings.production),
             *([Middleware(RecordRequests, metrics=metrics)] if metrics else []),
             Middleware(
-                CORSMiddleware,
+                CORS,
                 allow_origins=list(settings.cors_allow_origins),
                 allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
                 allow_headers=["*"],
