@@ -4,13 +4,15 @@ GraphiQL that loads nothing from outside the service."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from datetime import timedelta
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -32,6 +34,7 @@ from graph.persisted import (
     PersistedQueryNotFound,
     PersistedQueryRefused,
 )
+from graph.refusals import decode_object, graphql_error_response
 from graph.websockets import (
     TRY_AGAIN_LATER_CLOSE_CODE,
     ConnectionCount,
@@ -41,16 +44,21 @@ from graph.websockets import (
 from settings import Settings
 from todos import owners
 from web import observations
-from web.jsonbody import dump_json, parse_json
+from web.jsonbody import dump_json
 from web.media import (
     GRAPHQL_RESPONSE,
     GRAPHQL_RESPONSE_CONTENT_TYPE,
+    JSON,
     is_request_error,
     wants_graphql_response,
 )
 from web.metrics import Metrics
 from web.outage import RETRY_AFTER_SECONDS
 from web.tokens import TokenError, TokenVerifier, bearer_token
+
+# The content types of the fast lane's answers, as Starlette's JSONResponse and ours write them.
+JSON_TYPE = JSON.encode()
+GRAPHQL_RESPONSE_TYPE = GRAPHQL_RESPONSE_CONTENT_TYPE.encode()
 
 
 class GraphQLView(GraphQL):
@@ -110,23 +118,30 @@ class GraphQLView(GraphQL):
         try:
             # Cancelling the request rolls back the transaction it may be in.
             async with asyncio.timeout(self.request_timeout_seconds):
-                response = await self._fast_lane(request) or await self.run(request)
+                response = await self._fast_lane(request, accept) or await self.run(request)
         except HTTPException as e:
             response = graphql_error_response(e.reason, e.status_code, "BAD_REQUEST", accept)
         except TimeoutError:
             message = f"The request took longer than {self.request_timeout_seconds:g} s."
             response = graphql_error_response(message, 503, "TIMEOUT", accept)
+        if isinstance(response, bytes):  # the fast lane's answer: a 200 of this JSON
+            media_type = GRAPHQL_RESPONSE_TYPE if wants_graphql_response(accept) else JSON_TYPE
+            headers = [(b"content-length", b"%d" % len(response)), (b"content-type", media_type)]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": response})
+            return
         await response(scope, receive, send)
 
-    async def _fast_lane(self, request: Request) -> Response | None:
+    async def _fast_lane(self, request: Request, accept: str | None) -> Response | bytes | None:
         """The response to a plain JSON POST the fast path answers, made as Strawberry's view
-        makes it; None for anything else (Strawberry's view then runs, reading the same body)."""
+        makes it (for a result without errors, its JSON alone, which __call__ sends as that view
+        would); None for anything else (Strawberry's view then runs, reading the same body)."""
         if self.fast_path is None or request.method != "POST":
             return None
         if not request.headers.get("content-type", "").startswith("application/json"):
             return None
         try:
-            data = _decode(await request.body(), allow_list=False)
+            data = decode_object(await request.body(), allow_list=False)
         except json.JSONDecodeError:
             return None
         assert isinstance(data, dict)
@@ -144,6 +159,12 @@ class GraphQLView(GraphQL):
         )
         if result is None:
             return None
+        if not result.errors and not result.extensions:
+            # What Strawberry's view would answer, without its objects: {"data": ...} in JSON.
+            with contextlib.suppress(TypeError, orjson.JSONEncodeError):  # json's, as it would
+                body = orjson.dumps({"data": result.data})
+                if len(body) <= self.max_response_bytes:
+                    return body
         return self.create_response(process_result(result), await self.get_sub_response(request))
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -259,35 +280,11 @@ class GraphQLView(GraphQL):
     def decode_json(self, data: str | bytes) -> object:
         # WebSocket messages, and the JSON inside GET parameters: objects only. The base view
         # turns a JSONDecodeError into a 400 (HTTP) or a protocol error (WebSocket).
-        return _decode(data, allow_list=False)
+        return decode_object(data, allow_list=False)
 
     def parse_json(self, data: str | bytes) -> Any:
         # HTTP bodies: an object, or a list of them when batching is on.
         try:
-            return _decode(data, allow_list=self.batching)
+            return decode_object(data, allow_list=self.batching)
         except json.JSONDecodeError as error:
             raise HTTPException(400, f"Unable to parse request body as JSON: {error.msg}") from None
-
-
-def graphql_error_response(
-    message: str, status_code: int, code: str, accept: str | None = None
-) -> JSONResponse:
-    """A request refused before any GraphQL ran, answered as GraphQL clients expect errors (in
-    application/graphql-response+json, without `data`, to the clients that accept it)."""
-    errors = [{"message": message, "extensions": {"code": code}}]
-    observations.note(codes=[code])
-    if wants_graphql_response(accept):
-        return JSONResponse(
-            {"errors": errors}, status_code, media_type=GRAPHQL_RESPONSE_CONTENT_TYPE
-        )
-    return JSONResponse({"data": None, "errors": errors}, status_code=status_code)
-
-
-def _decode(data: str | bytes, allow_list: bool) -> object:
-    """The JSON in `data`, if it is an object (or a list of objects, when allowed)."""
-    decoded = parse_json(data)
-    if isinstance(decoded, dict):
-        return decoded
-    if allow_list and isinstance(decoded, list) and all(isinstance(i, dict) for i in decoded):
-        return decoded
-    raise json.JSONDecodeError("Expected a JSON object.", "", 0)
