@@ -29,10 +29,16 @@ class SortField(enum.Enum):
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
 
+    # Members are unique: hashed by identity in C, not by name in Python (caches are keyed by
+    # them on every page).
+    __hash__ = object.__hash__
+
 
 class SortDirection(enum.Enum):
     ASC = "asc"
     DESC = "desc"
+
+    __hash__ = object.__hash__
 
 
 @dataclass(frozen=True)
@@ -130,13 +136,18 @@ UNLIMITED = 2**62
 
 def sort_columns(sort: Sequence[SortKey]) -> list[Column]:
     """The columns of a total order: the sort's, then the primary key."""
+    return list(_sort_columns(tuple(sort)))
+
+
+@functools.lru_cache(maxsize=256)
+def _sort_columns(sort: tuple[SortKey, ...]) -> tuple[Column, ...]:
     columns = []
     for key in sort:
         name, nullable = _COLUMNS[key.field]
         columns.append(Column(name, key.direction is SortDirection.DESC, nullable))
     # The primary key last makes every order total, so no two rows tie.
     columns.append(Column("id", descending=False))
-    return columns
+    return tuple(columns)
 
 
 def check_sort(sort: Sequence[SortKey] | None) -> tuple[SortKey, ...]:

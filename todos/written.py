@@ -33,6 +33,8 @@ class Member(enum.Enum):
     UPDATED_AT = "updated_at"
     TYPENAME = "__typename"
 
+    __hash__ = object.__hash__  # unique members: by identity, in C (shapes key caches)
+
 
 # A response key, as GraphQL's grammar has names: nothing to escape in SQL or JSON.
 KEY = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")

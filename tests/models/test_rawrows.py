@@ -16,9 +16,9 @@ from models import Todo, rawrows
 # MySQL only: the rows are read as MySQL's protocol sends them.
 pytestmark = pytest.mark.parametrize("database", ["mysql"], indirect=True)
 
-STATEMENTS = (
+STATEMENTS: tuple[tuple[str, list[Any]], ...] = (
     ("SELECT 1, NULL, '', 'é🍣', CAST(x'00ff' AS BINARY)", []),
-    ("SELECT %s, %s, %s, %s, %s", ["it's \\ \"q\"", None, 7, True, "%"]),
+    ("SELECT %s, %s, %s, %s, %s", ['it\'s \\ "q"', None, 7, True, "%"]),
     ("SELECT REPEAT('a', 250), REPEAT('b', 251), REPEAT('c', 65535), REPEAT('d', 65536)", []),
     ("SELECT REPEAT('e', 70000)", []),
     ("SELECT seq, IF(MOD(seq, 3), NULL, REPEAT('f', seq)) FROM seq_1_to_400", []),
