@@ -33,10 +33,17 @@ class Paths:
         fast_path.execute = recording  # type: ignore[method-assign,assignment]
 
     async def send(self, request: Request, fast: bool) -> tuple[int, bytes]:
+        status, _, content = await self.answer(request, fast)
+        return status, content
+
+    async def answer(
+        self, request: Request, fast: bool, accept: str = "application/json"
+    ) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The status, headers (as sent) and body of the answer by either path."""
         self.view.fast_path = self.fast_path if fast else None
-        headers = {"content-type": "application/json"}
+        headers = {"content-type": "application/json", "accept": accept}
         response = await self.http.post("/graphql", content=request.body(), headers=headers)
-        return response.status_code, response.content
+        return response.status_code, response.headers.raw, response.content
 
     async def compare(self, request: Request, before: Any = None) -> bool:
         """Compares both paths' answers to `request`, each after `before()` when given; returns

@@ -82,6 +82,17 @@ async def test_a_page_read_for_one_selection_is_not_spliced_into_another(
     assert b'"y":[{"title":' in body
 
 
+@pytest.mark.parametrize("accept", ["application/json", "application/graphql-response+json", "*/*"])
+async def test_the_fast_lanes_headers_are_the_views(
+    paths: Paths, awkward: str, accept: str
+) -> None:
+    # The fast lane sends its JSON without Strawberry's response objects: the same headers.
+    request = Request("{ todos(first: 3) { nodes { id title } } }")
+    fast = await paths.answer(request, fast=True, accept=accept)
+    assert paths.answered[-1]
+    assert fast == await paths.answer(request, fast=False, accept=accept)
+
+
 def test_a_node_shape_takes_only_graphql_names() -> None:
     member: Any = written.Member.TITLE
     for key in ("a'b", 'a"b', "a b", "1a", ""):
