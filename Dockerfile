@@ -147,8 +147,9 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
 
-# Exec form: uvicorn is PID 1 and gets SIGTERM itself. It stops accepting, finishes the requests in
-# flight for at most 5 s, then exits, within `docker stop`'s 10 s before SIGKILL. The app comes
-# from its factory; forwarded headers count only from FORWARDED_ALLOW_IPS (web/forwarded.py);
-# each response leaves in one write (web/protocol.py).
-CMD ["uvicorn", "--factory", "app:main", "--no-proxy-headers", "--http", "web.protocol:HttpToolsCoalescing", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "5"]
+# Exec form: uvicorn (started by web/serve.py, each worker on a listening socket of its own) is
+# PID 1 and gets SIGTERM itself. It stops accepting, finishes the requests in flight for at most
+# 5 s, then exits, within `docker stop`'s 10 s before SIGKILL. The app comes from its factory;
+# forwarded headers count only from FORWARDED_ALLOW_IPS (web/forwarded.py); each response leaves
+# in one write (web/protocol.py).
+CMD ["python", "-m", "web.serve", "--factory", "app:main", "--no-proxy-headers", "--http", "web.protocol:HttpToolsCoalescing", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "5"]

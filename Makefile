@@ -32,7 +32,7 @@ $(BIN)/.installed: pyproject.toml uv.lock
 install: $(BIN)/.installed ## create .venv from the lock file
 
 run: install migrate ## migrate the configured database, then serve on HOST:PORT (default SQLite)
-	$(BIN)/uvicorn --factory app:main --no-proxy-headers --http web.protocol:HttpToolsCoalescing \
+	$(BIN)/python -m web.serve --factory app:main --no-proxy-headers --http web.protocol:HttpToolsCoalescing \
 		--host $(HOST) --port $(PORT) --timeout-graceful-shutdown 5
 
 migrate: install ## apply the pending migrations to the configured database

@@ -16,9 +16,10 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 30
-# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): the factory, no
-# forwarded headers of uvicorn's own (web/forwarded.py decides which proxies count), and each
-# response in one write (web/protocol.py).
+# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): through web/serve.py (each
+# worker on a listening socket of its own), the factory, no forwarded headers of uvicorn's own
+# (web/forwarded.py decides which proxies count), and each response in one write (web/protocol.py).
+SERVE = ("-m", "web.serve")
 APP = ("--factory", "app:main", "--no-proxy-headers", "--http", "web.protocol:HttpToolsCoalescing")
 GRACEFUL_SHUTDOWN_SECONDS = 5  # as `make run` and the image start uvicorn
 
@@ -75,7 +76,7 @@ def running_server(
             migrations = [sys.executable, "-m", "migrations", "upgrade"]
             subprocess.run(migrations, env=env, cwd=cwd, stdout=output, stderr=errors, check=True)
         port = str(_free_port())
-        command = [sys.executable, "-m", "uvicorn", *app, "--host", "127.0.0.1", "--port", port]
+        command = [sys.executable, *SERVE, *app, "--host", "127.0.0.1", "--port", port]
         command += ["--timeout-graceful-shutdown", str(GRACEFUL_SHUTDOWN_SECONDS), *options]
         if workers > 1:
             command += ["--workers", str(workers)]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.servers import APP
+from tests.servers import APP, SERVE
 from web.protocol import CoalescingTransport
 
 ROOT = Path(__file__).parents[2]
@@ -84,4 +84,4 @@ def test_the_makefile_and_the_image_serve_the_app_as_the_tests_do() -> None:
     run = recipe.replace("\\\n", " ").split()
     for served in (command, run):
         start = served.index(APP[0])
-        assert tuple(served[start : start + len(APP)]) == APP, served
+        assert tuple(served[start - len(SERVE) : start + len(APP)]) == SERVE + APP, served
