@@ -26,6 +26,7 @@ from starlette.routing import Route
 from tortoise.backends.base.config_generator import expand_db_url
 
 from models import database
+from models.pool import FairPool
 from todos.search import search_key
 from todos.sql import DIALECTS, ROW_JSON
 
@@ -216,7 +217,8 @@ async def health(request: Request) -> Response:
 
 def _connect_arguments(url: str) -> dict[str, Any]:
     """aiomysql pool arguments from a mysql:// URL, pooled as the service pools."""
-    config = expand_db_url(database.pooled(url))
+    pool_max = int(os.environ.get("DATABASE_POOL_MAX", database.DEFAULT_POOL_MAX))
+    config = expand_db_url(database.pooled(url, pool_max))
     if config["engine"] != "tortoise.backends.mysql":
         raise SystemExit(f"ceiling: DATABASE_URL must be mysql://..., not {url!r}")
     given = config["credentials"]
@@ -231,7 +233,7 @@ def _connect_arguments(url: str) -> dict[str, Any]:
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     async with aiomysql.create_pool(**_connect_arguments(os.environ["DATABASE_URL"])) as pool:
-        app.state.pool = pool
+        app.state.pool = FairPool.adopt(pool)  # as the service's (models/pool.py)
         yield
 
 

@@ -14,7 +14,8 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 
 APP_LABEL = "models"
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
-DEFAULT_POOL_MAX = 32
+DEFAULT_POOL_MAX = 8
+MYSQL_ENGINE = "models.backend"  # Tortoise's, its pool fair (models/pool.py)
 
 
 def pooled(url: str, pool_max: int = DEFAULT_POOL_MAX) -> str:
@@ -34,6 +35,7 @@ def connection_config(url: str, pool_max: int = DEFAULT_POOL_MAX) -> str | dict[
     if not url.startswith("mysql://"):
         return url
     config = expand_db_url(pooled(url, pool_max))
+    config["engine"] = MYSQL_ENGINE
     config["credentials"]["init_command"] = MYSQL_SESSION_SETUP
     return config
 
