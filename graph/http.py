@@ -56,6 +56,8 @@ from web.metrics import Metrics
 from web.outage import RETRY_AFTER_SECONDS
 from web.tokens import TokenError, TokenVerifier, bearer_token
 
+# What a POST may run (subscriptions are served over WebSocket and SSE).
+OVER_POST = frozenset({OperationType.QUERY, OperationType.MUTATION})
 # The content types of the fast lane's answers, as Starlette's JSONResponse and ours write them.
 JSON_TYPE = JSON.encode()
 GRAPHQL_RESPONSE_TYPE = GRAPHQL_RESPONSE_CONTENT_TYPE.encode()
@@ -114,11 +116,16 @@ class GraphQLView(GraphQL):
             await self._websocket(scope, receive, send)
             return
         request = Request(scope, receive=receive)
-        accept = request.headers.get("accept")
+        accept = content_type = None
+        for name, value in scope["headers"]:  # the first of each, as Starlette's Headers.get()
+            if name == b"accept" and accept is None:
+                accept = value.decode("latin-1")
+            elif name == b"content-type" and content_type is None:
+                content_type = value.decode("latin-1")
         try:
             # Cancelling the request rolls back the transaction it may be in.
             async with asyncio.timeout(self.request_timeout_seconds):
-                response = await self._fast_lane(request, accept) or await self.run(request)
+                response = await self._fast_lane(request, content_type) or await self.run(request)
         except HTTPException as e:
             response = graphql_error_response(e.reason, e.status_code, "BAD_REQUEST", accept)
         except TimeoutError:
@@ -132,13 +139,15 @@ class GraphQLView(GraphQL):
             return
         await response(scope, receive, send)
 
-    async def _fast_lane(self, request: Request, accept: str | None) -> Response | bytes | None:
+    async def _fast_lane(
+        self, request: Request, content_type: str | None
+    ) -> Response | bytes | None:
         """The response to a plain JSON POST the fast path answers, made as Strawberry's view
         makes it (for a result without errors, its JSON alone, which __call__ sends as that view
         would); None for anything else (Strawberry's view then runs, reading the same body)."""
         if self.fast_path is None or request.method != "POST":
             return None
-        if not request.headers.get("content-type", "").startswith("application/json"):
+        if content_type is None or not content_type.startswith("application/json"):
             return None
         try:
             data = decode_object(await request.body(), allow_list=False)
@@ -153,9 +162,8 @@ class GraphQLView(GraphQL):
         except (PersistedQueryNotFound, PersistedQueryNotAllowed, PersistedQueryRefused):
             return None  # the plain path answers
         observations.note_operation(data.get("operationName"), query)
-        allowed = {OperationType.QUERY, OperationType.MUTATION}
         result = await self.fast_path.execute(
-            query, data.get("operationName"), data.get("variables"), allowed
+            query, data.get("operationName"), data.get("variables"), OVER_POST
         )
         if result is None:
             return None

@@ -152,6 +152,8 @@ class PersistedDocuments:
         """resolve(), once for a request's operation (`state`: the request's Starlette state):
         the fast path's lane and the plain path after it read the same body, and a lookup (or an
         APQ registration) is a Redis round trip with REDIS_URL. A batch's operations differ."""
+        if extensions is None and not self.only:
+            return query  # no persisted query: nothing to look up
         done: tuple[object, object, Any, Exception | None] | None
         done = getattr(state, "persisted_document", None)
         if done is None or (done[0], done[1]) != (query, extensions):

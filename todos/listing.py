@@ -9,9 +9,8 @@ import functools
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from models import Todo, rawrows
 from todos import owners, pagesql, written
@@ -41,8 +40,7 @@ class SortDirection(enum.Enum):
     __hash__ = object.__hash__
 
 
-@dataclass(frozen=True)
-class TodoFilter:
+class TodoFilter(NamedTuple):
     completed: bool | None = None
     title_contains: str | None = None
 
@@ -55,8 +53,7 @@ class TodoFilter:
         return fold(self.title_contains)
 
 
-@dataclass(frozen=True)
-class SortKey:
+class SortKey(NamedTuple):
     field: SortField
     direction: SortDirection = SortDirection.ASC
 
@@ -69,16 +66,14 @@ def default_sort_key(todo: Todo | TodoRow) -> tuple[Any, ...]:
     return (todo.order is None, todo.order or 0, todo.created_at, todo.id)
 
 
-@dataclass(frozen=True)
-class PageRequest:
+class PageRequest(NamedTuple):
     first: int | None = None
     after: str | None = None
     last: int | None = None
     before: str | None = None
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     todos: list[TodoRow]
     has_next_page: bool
     has_previous_page: bool
@@ -91,8 +86,7 @@ class Page:
         return _encode_cursor(self.fingerprint, [c.value_of(todo) for c in self.columns])
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """One component of a total sort order: a column, its direction, whether it holds nulls."""
 
     name: str
@@ -134,9 +128,9 @@ _COLUMNS = {
 UNLIMITED = 2**62
 
 
-def sort_columns(sort: Sequence[SortKey]) -> list[Column]:
+def sort_columns(sort: Sequence[SortKey]) -> tuple[Column, ...]:
     """The columns of a total order: the sort's, then the primary key."""
-    return list(_sort_columns(tuple(sort)))
+    return _sort_columns(tuple(sort))
 
 
 @functools.lru_cache(maxsize=256)
@@ -190,7 +184,7 @@ def _encode_cursor(fingerprint: str, values: list[Any]) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode()
 
 
-def _decode_cursor(cursor: str, fingerprint: str, columns: list[Column]) -> list[Any]:
+def _decode_cursor(cursor: str, fingerprint: str, columns: Sequence[Column]) -> list[Any]:
     try:
         raw = base64.urlsafe_b64decode(cursor.encode("ascii"))
         # Only the exact text this service issued: base64 decoding forgives stray characters.
@@ -237,7 +231,7 @@ async def fetch_page(
         has_next_page=more if not from_end else request.before is not None,
         has_previous_page=more if from_end else request.after is not None,
         fingerprint=fingerprint,
-        columns=tuple(columns),
+        columns=columns,
         # The rows carry nodes where the database could write them (MySQL).
         written=node_shape if rows and getattr(rows[0], "written", None) is not None else None,
     )
@@ -245,7 +239,7 @@ async def fetch_page(
 
 async def read_rows(
     todo_filter: TodoFilter,
-    columns: list[Column],
+    columns: tuple[Column, ...],
     after: list[Any] | None,
     before: list[Any] | None,
     from_end: bool,
@@ -263,7 +257,7 @@ async def read_rows(
         dialect=dialect,
         completed=todo_filter.completed is not None,
         contains=bool(todo_filter.title_contains),
-        columns=tuple(columns),
+        columns=columns,
         after_nulls=None if after is None else tuple(value is None for value in after),
         before_nulls=None if before is None else tuple(value is None for value in before),
         from_end=from_end,

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from todos.sql import DIALECTS, Dialect, like_pattern, where
 from todos.written import NodeShape, node_sql
@@ -23,8 +22,7 @@ ORDER_MISSING = "order_missing"
 WRITTEN = "node"  # the column of the node the database writes
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     dialect: str  # "mysql" or "sqlite"
     completed: bool  # filtered on completed
     contains: bool  # filtered on the title

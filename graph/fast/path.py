@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Collection
 from typing import Any
 
 from graphql import (
@@ -82,7 +81,7 @@ class FastPath:
         query: object,
         operation_name: object,
         variables: object,
-        allowed: Collection[StrawberryOperationType],
+        allowed: frozenset[StrawberryOperationType],
     ) -> ExecutionResult | None:
         """The result the plain path would give, or None when the plain path must run."""
         # Whatever the client sent: the plain path refuses these of the wrong type (and they key
@@ -94,7 +93,7 @@ class FastPath:
         plan = self.plan(query, operation_name)
         if plan is None:
             return None
-        if plan.operation.operation.value not in {kind.value for kind in allowed}:
+        if plan.kind not in _values(allowed):
             return None  # the plain path refuses it
         calls = self._calls(plan, variables or {})
         if calls is None:  # the plain path reports the variables' errors, or the arguments'
@@ -175,6 +174,12 @@ class FastPath:
             data = None if is_non_null_type(root.field.type) else {root.key: None}
             return ExecutionResult(data=data, errors=errors)
         return ExecutionResult(data={root.key: completed}, errors=None)
+
+
+@functools.lru_cache(maxsize=16)
+def _values(kinds: frozenset[StrawberryOperationType]) -> frozenset[str]:
+    """The operation types' names (a request's allowed kinds, as Strawberry names them)."""
+    return frozenset(kind.value for kind in kinds)
 
 
 def _scalars(variables: dict[str, Any]) -> tuple[Any, ...] | None:

@@ -71,6 +71,7 @@ class Plan:
     operation: OperationDefinitionNode
     roots: tuple[RootField, ...]
     root_type_name: str
+    kind: str  # the operation's type: "query" or "mutation"
     # The calls made of scalar variables, by them (graph/fast/path.py).
     calls: dict[tuple[Any, ...], Calls] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
@@ -138,7 +139,7 @@ class Planner:
             # One request per read: a second written list of the root is completed as usual.
             first_written = self.written[0] if self.written else None
             roots.append(RootField(key, nodes[0], field, strawberry_field, complete, first_written))
-        return Plan(operation, tuple(roots), root_type.name)
+        return Plan(operation, tuple(roots), root_type.name, operation.operation.value)
 
     def _collect(
         self, runtime_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tortoise.expressions import Case, Q, When
@@ -36,7 +37,7 @@ def sortable(todo_filter: TodoFilter) -> QuerySet[Todo]:
     return owned.filter(to_q(todo_filter)).annotate(**{ORDER_MISSING: order_missing})
 
 
-def ordering(columns: list[Column], backwards: bool) -> list[str]:
+def ordering(columns: Sequence[Column], backwards: bool) -> list[str]:
     """The ORM's order_by keys for `columns`, reversed when `backwards`."""
     keys = []
     for column in columns:
@@ -49,7 +50,7 @@ def ordering(columns: list[Column], backwards: bool) -> list[str]:
 
 async def rows(
     todo_filter: TodoFilter,
-    columns: list[Column],
+    columns: Sequence[Column],
     after: list[Any] | None,
     before: list[Any] | None,
     from_end: bool,
@@ -65,7 +66,7 @@ async def rows(
     return list(await query.order_by(*ordering(columns, from_end)).limit(limit))
 
 
-def beyond_cursor(columns: list[Column], values: list[Any], backwards: bool) -> Q:
+def beyond_cursor(columns: Sequence[Column], values: list[Any], backwards: bool) -> Q:
     """Rows strictly after (or before) the cursor's row in the total order: a keyset condition."""
     alternatives: list[Q] = []
     for position, column in enumerate(columns):
