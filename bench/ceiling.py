@@ -27,15 +27,21 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 from models import database
 from models.pool import FairPool
+from todos import written
 from todos.search import search_key
 from todos.sql import DIALECTS, ROW_JSON
 
 COLUMNS = DIALECTS["mysql"].columns()  # what the service's update locks, column for column
-ROW = DIALECTS["mysql"].row_columns(keyed=False)  # what a page selects: a JSON object a row
+ROW = DIALECTS["mysql"].row_columns(keyed=False)  # a page's rows: a JSON object a row
+LIST_FIELDS = ("id", "title", "completed", "order", "version")
+# Each node as MariaDB writes it for the service (todos/written.py); the rows too, for the cursor.
+NODE = written.node_sql(
+    written.NodeShape(tuple((f, written.Member(f)) for f in LIST_FIELDS), "Todo", rows=True)
+)
 # Whose todos it serves: nobody's (AUTH_MODE=none, the service's default), or CEILING_OWNER's.
 OWNER = os.environ.get("CEILING_OWNER", "")
-LIST_SQL = (
-    f"SELECT {ROW} FROM `todo`"
+LIST_SQL = (  # "{where}" is replaced, not formatted: NODE has braces of its own
+    f"SELECT {NODE} `node`,{ROW} FROM `todo`"
     "{where} ORDER BY `order_missing` ASC,`order` ASC,`created_at` ASC,`id` ASC LIMIT %s"
 )
 # The keyset condition for the default sort (order nulls last, created_at, id) after a cursor.
@@ -57,7 +63,6 @@ UPDATE_SQL = "UPDATE `todo` SET `completed`=%s,`version`=`version`+1,`updated_at
 LOCK_SQL = f"SELECT {COLUMNS} FROM `todo` WHERE `id`=%s AND `owner`=%s LIMIT 1 FOR UPDATE"
 DEFAULT_SORT = [["order", "asc"], ["created_at", "asc"]]
 MAX_PAGE_SIZE = 100
-LIST_FIELDS = ("id", "title", "completed", "order", "version")
 
 
 def _json(data: object) -> Response:
@@ -145,13 +150,13 @@ async def todos(request: Request) -> Response:
         request.app.state.pool.acquire() as connection,
         connection.cursor(aiomysql.DictCursor) as sql,
     ):
-        await sql.execute(LIST_SQL.format(where=where), [*parameters, size + 1])
-        rows = [orjson.loads(row[ROW_JSON]) for row in await sql.fetchall()]
+        await sql.execute(LIST_SQL.replace("{where}", where), [*parameters, size + 1])
+        rows = await sql.fetchall()
     more, rows = len(rows) > size, rows[:size]
-    end = rows[-1] if rows else None
+    end = orjson.loads(rows[-1][ROW_JSON]) if rows else None
     end_at = datetime.fromisoformat(end["created_at"]) if end else None
     end_cursor = cursor(bound_to, end["order"], end_at, end["id"]) if end and end_at else None
-    nodes = [_todo(row, LIST_FIELDS) for row in rows]
+    nodes = [orjson.Fragment(written.as_written(row["node"])) for row in rows]
     page_info = {"hasNextPage": more, "endCursor": end_cursor}
     return _json({"data": {"todos": {"nodes": nodes, "pageInfo": page_info}}})
 
