@@ -35,7 +35,7 @@ class Settings:
     """Every setting, by the name of its environment variable in lower case (README: Settings)."""
 
     database_url: str = EMBEDDED_DATABASE
-    database_pool_max: int = 8
+    database_pool_max: int = 4
     redis_url: str = ""
     event_retention_seconds: float = 86_400.0
     cors_allow_origins: tuple[str, ...] = ("*",)

@@ -14,7 +14,7 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 
 APP_LABEL = "models"
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
-DEFAULT_POOL_MAX = 8
+DEFAULT_POOL_MAX = 4
 MYSQL_ENGINE = "models.backend"  # Tortoise's, its pool fair (models/pool.py)
 
 

@@ -4,9 +4,9 @@ NULL, for the statement the service runs most (a page of todos, todos/listing.py
 aiomysql reads a result packet by packet, each with two awaits and an object, and decodes every
 column; that was most of a page's time in the service. Here the packets are parsed in one loop
 from whatever bytes have arrived. The statement still goes through aiomysql's connection, from
-the client's pool or the transaction's: only the reading of its rows is done here. Every use of
-aiomysql's internals is in this module; tests/models/test_rawrows.py holds it to aiomysql's own
-rows and errors, and fails when the internals it relies on change.
+the client's pool or the transaction's: only the reading of its rows is done here. This module and
+models/pool.py hold every use of aiomysql's internals; tests/models/test_rawrows.py holds this one
+to aiomysql's own rows and errors, and fails when the internals it relies on change.
 """
 
 from __future__ import annotations
