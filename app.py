@@ -33,7 +33,7 @@ from web import endpoints, logs, outage
 from web.auth import RequireToken
 from web.cors import CORS
 from web.forwarded import TrustedProxies
-from web.metrics import Metrics, RecordRequests
+from web.metrics import Metrics
 from web.metrics import page as metrics_page
 from web.tokens import TokenVerifier
 
@@ -104,8 +104,12 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[
             Middleware(TrustedProxies, allowed=settings.forwarded_allow_ips),
-            Middleware(logs.RequestIds, log_access=settings.production),
-            *([Middleware(RecordRequests, metrics=metrics)] if metrics else []),
+            # Each request's id, access line and (METRICS=true) metrics, recorded at its end.
+            Middleware(
+                logs.RequestIds,
+                log_access=settings.production,
+                measure=metrics.record if metrics else None,
+            ),
             Middleware(
                 CORS,
                 allow_origins=list(settings.cors_allow_origins),

@@ -11,10 +11,12 @@ import random
 import re
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from web import observations
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 access_logger = logging.getLogger("todobackend.access")
@@ -143,13 +145,24 @@ def new_request_id() -> str:
     return f"{random.getrandbits(128):032x}"
 
 
+class Measure(Protocol):
+    """What is told of each HTTP request once answered (web/metrics.py's Metrics.record)."""
+
+    def __call__(
+        self, scope: Scope, status: int, seconds: float, observation: observations.Observation
+    ) -> None: ...
+
+
 class RequestIds:
     """Gives each request an id (the client's X-Request-ID, or a new one), echoed back in the
-    response and attached to every log line the request causes; logs one access line."""
+    response and attached to every log line the request causes; logs one access line; and, with
+    `measure` (METRICS=true), tells it how each HTTP request went: all that a request's end
+    records, around the app once."""
 
-    def __init__(self, app: ASGIApp, log_access: bool) -> None:
+    def __init__(self, app: ASGIApp, log_access: bool, measure: Measure | None = None) -> None:
         self.app = app
         self.log_access = log_access
+        self.measure = measure
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -161,6 +174,11 @@ class RequestIds:
                 given = value.decode("latin-1")
         current = given if REQUEST_ID.fullmatch(given) else new_request_id()
         token = request_id.set(current)
+        # What the interfaces note of the request (its operation, its errors), for `measure`.
+        measuring = None
+        if self.measure is not None and scope["type"] == "http":
+            observation = observations.Observation()
+            measuring = (self.measure, observation, observations.begin(observation))
         started = time.perf_counter()
         status = 0
 
@@ -177,8 +195,13 @@ class RequestIds:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
+            seconds = time.perf_counter() - started
             if self.log_access:
-                duration_ms = round((time.perf_counter() - started) * 1000, 1)
                 method = scope.get("method", "WEBSOCKET")
-                access_lines.write(method, scope["path"], status, duration_ms, current)
+                access_lines.write(method, scope["path"], status, round(seconds * 1000, 1), current)
+            if measuring is not None:
+                measure, observation, noting = measuring
+                observations.end(noting)
+                # No answer sent: an exception, which Starlette's outermost handler answers 500.
+                measure(scope, status or 500, seconds, observation)
             request_id.reset(token)

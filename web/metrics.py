@@ -2,9 +2,9 @@
 their durations by interface, operation and outcome, GraphQL errors by code, active
 subscriptions, events delivered, and the database pool's connections.
 
-Every interface notes what it learns of a request (web/observations.py), which RecordRequests
-reads once the request is answered; WebSocket operations are measured one by one by
-graph/websockets.py with `Metrics.operation()`.
+Every interface notes what it learns of a request (web/observations.py), which Metrics.record
+reads once the request is answered (web/logs.py's RequestIds calls it); WebSocket operations
+are measured one by one by graph/websockets.py with `Metrics.operation()`.
 
 prometheus_client shares the workers' figures through files in one directory, which must be
 named in its environment before it is first imported: Metrics() does both, so nothing imports
@@ -25,13 +25,15 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 from models import database
 from settings import Settings
 from web.auth import GRAPHQL_PATH, REST_PATH, STREAM_PATH
 from web.observations import Observation, observing, outcome
 
+DURATION = "todobackend_request_duration_seconds"
+LABELS = ("interface", "operation", "outcome")
 ANONYMOUS = "anonymous"  # an operation without a name
 OTHER = "other"  # the operation names past METRICS_MAX_OPERATIONS
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -62,12 +64,11 @@ class Metrics:
         if self.multiprocess:
             self._forget_process()  # a pid of a dead worker, reused: its gauges are not ours
         self.registry = registry = CollectorRegistry()
-        labels = ("interface", "operation", "outcome")
-        self.requests = Counter("todobackend_requests", "Requests.", labels, registry=registry)
+        # todobackend_requests_total is read from this histogram's counts (WithRequestCounts).
         self.duration = Histogram(
-            "todobackend_request_duration_seconds",
+            DURATION,
             "How long requests took, from their start to their answer's last byte.",
-            labels,
+            LABELS,
             buckets=BUCKETS,
             registry=registry,
         )
@@ -94,7 +95,10 @@ class Metrics:
         )
         self.max_operations = settings.metrics_max_operations
         self.operations: set[str] = set()
-        self.series: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self.series: dict[tuple[str, str, str], Any] = {}  # the histogram's children
+        # What this process's page shows (a worker's alone: page() sums them).
+        self.exposed = CollectorRegistry()
+        self.exposed.register(WithRequestCounts(registry))
 
     def operation_label(self, name: str | None) -> str:
         """The label of an operation's name: its own while METRICS_MAX_OPERATIONS names are not
@@ -121,9 +125,23 @@ class Metrics:
         key = (interface, label, result)
         series = self.series.get(key)
         if series is None:  # labels() looks a child up under a lock: once per series
-            series = self.series[key] = (self.requests.labels(*key), self.duration.labels(*key))
-        series[0].inc()
-        series[1].observe(seconds)
+            series = self.series[key] = self.duration.labels(*key)
+        series.observe(seconds)
+
+    def record(self, scope: Scope, status: int, seconds: float, observation: Observation) -> None:
+        """Counts an API request over HTTP (GraphQL, SSE, REST), 401s included, once answered
+        (web/logs.py's RequestIds tells it, around the app once for the log and the metrics)."""
+        interface = interface_of(scope)
+        if interface is None or scope["method"] == "OPTIONS":
+            return
+        operation = observation.operation
+        if interface == "rest":
+            route: Any = scope.get("route")
+            operation = f"{scope['method']} {route.path}" if route is not None else operation
+        if observation.codes:
+            self.count_errors(observation.codes)
+        result = outcome(status, observation)
+        self.observe(interface, operation, result, seconds, route=interface == "rest")
 
     def count_errors(self, codes: Iterable[str]) -> None:
         for code in codes:
@@ -159,9 +177,10 @@ class Metrics:
         from prometheus_client import CollectorRegistry, generate_latest, multiprocess
 
         if not self.multiprocess:
-            return generate_latest(self.registry)
+            return generate_latest(self.exposed)
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        every_worker = multiprocess.MultiProcessCollector(None)  # type: ignore[no-untyped-call]
+        registry.register(WithRequestCounts(every_worker))
         return generate_latest(registry)
 
     def close(self) -> None:
@@ -174,6 +193,26 @@ class Metrics:
         multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
+class WithRequestCounts:
+    """A collector's metrics, and todobackend_requests_total read from the request durations'
+    counts: the same figures as a counter of its own, without a second write each request."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+
+    def collect(self) -> Iterator[Any]:
+        from prometheus_client.core import CounterMetricFamily
+
+        for family in self.source.collect():
+            yield family
+            if family.name == DURATION:
+                requests = CounterMetricFamily("todobackend_requests", "Requests.", labels=LABELS)
+                for sample in family.samples:
+                    if sample.name == f"{DURATION}_count":
+                        requests.add_metric([sample.labels[name] for name in LABELS], sample.value)
+                yield requests
+
+
 def interface_of(scope: Scope) -> str | None:
     """Which interface a request is to (None: not an API request, not measured here)."""
     path: str = scope["path"]
@@ -184,39 +223,6 @@ def interface_of(scope: Scope) -> str | None:
     if path == REST_PATH or path.startswith(f"{REST_PATH}/"):
         return "rest"
     return None
-
-
-class RecordRequests:
-    """Measures every API request over HTTP (GraphQL, SSE, REST), 401s included."""
-
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        interface = interface_of(scope) if scope["type"] == "http" else None
-        if interface is None or scope["method"] == "OPTIONS":
-            await self.app(scope, receive, send)
-            return
-        observation, started, status = Observation(), time.perf_counter(), 500
-
-        async def sending(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            with observing(observation):
-                await self.app(scope, receive, sending)
-        finally:
-            operation = observation.operation
-            route: Any = scope.get("route")
-            if interface == "rest" and route is not None:
-                operation = f"{scope['method']} {route.path}"
-            self.metrics.count_errors(observation.codes)
-            result, seconds = outcome(status, observation), time.perf_counter() - started
-            self.metrics.observe(interface, operation, result, seconds, route=interface == "rest")
 
 
 async def page(request: Request) -> Response:

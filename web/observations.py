@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from contextvars import ContextVar, Token
 from typing import Any
 
 # Error codes that mean the service refused to run something, rather than that it ran into the
@@ -20,26 +19,39 @@ ERROR_CODES = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE", "TIMEOU
 REFUSED_STATUSES = frozenset({401, 403, 405, 406, 413, 415, 429})  # 503: a lost database
 
 
-@dataclass
 class Observation:
     """What the interfaces noted of the request being measured."""
 
-    operation: str | None = None
-    codes: list[str] = field(default_factory=list)
-    refused: bool = False  # refused before anything ran (at a limit of connections, say)
+    __slots__ = ("codes", "operation", "refused")
+
+    def __init__(
+        self, operation: str | None = None, codes: list[str] | None = None, refused: bool = False
+    ) -> None:
+        self.operation = operation
+        self.codes = [] if codes is None else codes
+        self.refused = refused  # refused before anything ran (at a limit of connections, say)
 
 
 _observation: ContextVar[Observation | None] = ContextVar("metrics_observation", default=None)
 
 
+def begin(observation: Observation) -> Token[Observation | None]:
+    """What is noted from here on (in this context) goes to `observation`, until end(token)."""
+    return _observation.set(observation)
+
+
+def end(token: Token[Observation | None]) -> None:
+    _observation.reset(token)
+
+
 @contextmanager
 def observing(observation: Observation) -> Iterator[Observation]:
     """What is noted inside the block goes to `observation`."""
-    token = _observation.set(observation)
+    token = begin(observation)
     try:
         yield observation
     finally:
-        _observation.reset(token)
+        end(token)
 
 
 def note(operation: str | None = None, codes: Iterable[str] = (), refused: bool = False) -> None:
@@ -93,6 +105,8 @@ def error_codes(errors: object) -> list[str]:
 
 def outcome(status: int, observation: Observation) -> str:
     """ok, user_error, refused or error, from the response's status and what was noted."""
+    if status < 400 and not observation.codes and not observation.refused:
+        return "ok"  # most requests, decided at once
     codes = set(observation.codes)
     if observation.refused or status in REFUSED_STATUSES or codes & REFUSED_CODES:
         return "refused"

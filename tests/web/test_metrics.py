@@ -56,7 +56,7 @@ def test_the_grafana_dashboard_asks_for_metrics_the_service_has(
 ) -> None:
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     metrics = Metrics(Settings(metrics=True, metrics_dir=str(tmp_path)))
-    served = {family.name for family in metrics.registry.collect()}
+    served = {family.name for family in metrics.exposed.collect()}
     dashboard = (Path(__file__).parents[2] / "deploy" / "grafana-dashboard.json").read_text()
     asked = set(re.findall(r"todobackend_[a-z_]+", dashboard))
     assert asked
