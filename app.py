@@ -31,6 +31,7 @@ from todos import events
 from todos.relay import relay_events
 from web import endpoints, logs, outage
 from web.auth import RequireToken
+from web.bodylimit import BodyLimit
 from web.cors import CORS
 from web.forwarded import TrustedProxies
 from web.metrics import Metrics
@@ -103,6 +104,8 @@ def create_app(settings: Settings) -> Starlette:
             *([Route("/metrics", metrics_page, name="metrics")] if metrics else []),
         ],
         middleware=[
+            # Where Starlette's own (max_body_size=) would be: outermost but for its 500s.
+            Middleware(BodyLimit, max_body_size=settings.max_body_bytes),
             Middleware(TrustedProxies, allowed=settings.forwarded_allow_ips),
             # Each request's id, access line and (METRICS=true) metrics, recorded at its end.
             Middleware(
@@ -122,7 +125,6 @@ def create_app(settings: Settings) -> Starlette:
         ],
         exception_handlers={**rest.exception_handlers, **outage.EXCEPTION_HANDLERS},
         lifespan=partial(lifespan, settings=settings, documents=documents, metrics=metrics),
-        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.metrics = metrics  # the subscriptions count themselves there
