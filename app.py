@@ -54,7 +54,7 @@ async def lifespan(
     ):
         # /health reports on the relay; None when the processes do not wake each other.
         app.state.relay = relay
-        sampling = asyncio.create_task(metrics.sample_pool()) if metrics else None
+        sampling = asyncio.create_task(metrics.keep_up()) if metrics else None
         # What startup made (the schema, the ORM's models, the modules) lives as long as the
         # process: frozen, the collector no longer walks it. Each full collection walked it all
         # for 15-50 ms with nothing to collect, the requests waiting: most of the p99.

@@ -4,7 +4,8 @@ subscriptions, events delivered, and the database pool's connections.
 
 Every interface notes what it learns of a request (web/observations.py), which Metrics.record
 reads once the request is answered (web/logs.py's RequestIds calls it); WebSocket operations
-are measured one by one by graph/websockets.py with `Metrics.operation()`.
+are measured one by one by graph/websockets.py with `Metrics.operation()`. Durations (and with
+them the request counts) are written in batches, by web/durations.py.
 
 prometheus_client shares the workers' figures through files in one directory, which must be
 named in its environment before it is first imported: Metrics() does both, so nothing imports
@@ -30,6 +31,7 @@ from starlette.types import Scope
 from models import database
 from settings import Settings
 from web.auth import GRAPHQL_PATH, REST_PATH, STREAM_PATH
+from web.durations import FLUSH_SECONDS, PendingDurations
 from web.observations import Observation, observing, outcome
 
 DURATION = "todobackend_request_duration_seconds"
@@ -95,7 +97,7 @@ class Metrics:
         )
         self.max_operations = settings.metrics_max_operations
         self.operations: set[str] = set()
-        self.series: dict[tuple[str, str, str], Any] = {}  # the histogram's children
+        self.durations = PendingDurations(self.duration, BUCKETS)  # written in batches
         # What this process's page shows (a worker's alone: page() sums them).
         self.exposed = CollectorRegistry()
         self.exposed.register(WithRequestCounts(registry))
@@ -122,11 +124,7 @@ class Metrics:
     ) -> None:
         """Counts a request; `route`: its operation is a REST route (few, and not capped)."""
         label = operation if route and operation else self.operation_label(operation)
-        key = (interface, label, result)
-        series = self.series.get(key)
-        if series is None:  # labels() looks a child up under a lock: once per series
-            series = self.series[key] = self.duration.labels(*key)
-        series.observe(seconds)
+        self.durations.add((interface, label, result), seconds)
 
     def record(self, scope: Scope, status: int, seconds: float, observation: Observation) -> None:
         """Counts an API request over HTTP (GraphQL, SSE, REST), 401s included, once answered
@@ -165,13 +163,18 @@ class Metrics:
             result = outcome(status, observation)
             self.observe(interface, observation.operation, result, time.perf_counter() - started)
 
-    async def sample_pool(self) -> None:
-        """The pool's connections, every second, until cancelled (at shutdown)."""
+    async def keep_up(self) -> None:
+        """Writes the durations counted every FLUSH_SECONDS, and samples the pool's connections
+        every POOL_SAMPLE_SECONDS, until cancelled (at shutdown)."""
+        sampled = -POOL_SAMPLE_SECONDS
         while True:
-            in_use, idle = database.pool_usage()
-            self.pool.labels("in_use").set(in_use)
-            self.pool.labels("idle").set(idle)
-            await asyncio.sleep(POOL_SAMPLE_SECONDS)
+            self.durations.flush()
+            if time.monotonic() - sampled >= POOL_SAMPLE_SECONDS:
+                sampled = time.monotonic()
+                in_use, idle = database.pool_usage()
+                self.pool.labels("in_use").set(in_use)
+                self.pool.labels("idle").set(idle)
+            await asyncio.sleep(FLUSH_SECONDS)
 
     def page(self) -> bytes:
         from prometheus_client import CollectorRegistry, generate_latest, multiprocess
@@ -184,6 +187,7 @@ class Metrics:
         return generate_latest(registry)
 
     def close(self) -> None:
+        self.durations.flush()
         if self.multiprocess:
             self._forget_process()
 
@@ -228,5 +232,6 @@ def interface_of(scope: Scope) -> str | None:
 async def page(request: Request) -> Response:
     """GET /metrics: Prometheus's text format."""
     metrics: Metrics = request.app.state.metrics
+    metrics.durations.flush()  # this worker's up to now; the others' are FLUSH_SECONDS old at most
     content = await asyncio.to_thread(metrics.page)  # reads every worker's files
     return Response(content, media_type="text/plain; version=0.0.4; charset=utf-8")

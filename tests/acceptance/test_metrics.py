@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -43,6 +44,18 @@ class Samples:
         return {dict(key)[label] for sample, key in self.values if sample == name}
 
 
+def settled(url: str, ready: Callable[[Samples], bool]) -> Samples:
+    """A scrape once `ready` holds of it, or after 10 s: each worker adds its requests'
+    durations (their counts) to the shared figures a few times a second, and the worker that
+    answers /metrics its own at once, so another worker's last requests may come a scrape later."""
+    deadline = time.monotonic() + 10
+    while True:
+        samples = scrape(url)
+        if ready(samples) or time.monotonic() > deadline:
+            return samples
+        time.sleep(0.05)
+
+
 def scrape(url: str) -> Samples:
     # A new connection each time, so that the scrapes reach both workers.
     response = httpx.get(f"{url}/metrics", headers={"connection": "close"})
@@ -77,9 +90,10 @@ def test_counts_summed_over_both_workers_equal_the_requests_sent(measured: str) 
     for _ in range(sent):
         answer = post(measured, {"query": "query CountMe { todoStats { total } }"})
         assert "errors" not in answer.json()
+    ok = {"interface": "graphql", "operation": "CountMe", "outcome": "ok"}
+    settled(measured, lambda samples: samples.get("todobackend_requests_total", **ok) >= sent)
     for _ in range(10):  # every scrape, whichever worker answers it, sums both
         samples = scrape(measured)
-        ok = {"interface": "graphql", "operation": "CountMe", "outcome": "ok"}
         assert samples.get("todobackend_requests_total", **ok) == sent
         assert samples.get("todobackend_request_duration_seconds_count", **ok) == sent
         assert samples.get("todobackend_request_duration_seconds_bucket", le="+Inf", **ok) == sent
@@ -99,7 +113,13 @@ def test_outcomes_codes_and_the_rest_routes(measured: str) -> None:
     assert rest.status_code == 200
     missing = httpx.get(f"{measured}/todos/999999", headers={"connection": "close"})
     assert missing.status_code == 404
-    samples = scrape(measured)
+    answered = [
+        ("graphql", "Broken", "user_error"),
+        ("graphql", "Stats", "user_error"),
+        ("rest", "GET /todos", "ok"),
+        ("rest", "GET /todos/{id}", "user_error"),
+    ]
+    samples = settled(measured, lambda got: all(got.requests(*each) for each in answered))
     assert samples.requests("graphql", "Broken", "user_error") == 1
     assert samples.get("todobackend_graphql_errors_total", code="GRAPHQL_VALIDATION_FAILED") >= 1
     assert samples.requests("graphql", "Stats", "user_error") == 1
@@ -132,9 +152,10 @@ async def test_subscriptions_and_their_events_over_websocket_and_sse(measured: s
         await asyncio.sleep(0.2)
         assert scrape(measured).get("todobackend_events_delivered_total") == before + 2
     await asyncio.sleep(0.5)
-    samples = scrape(measured)
+    interfaces = ("websocket", "sse")
+    samples = settled(measured, lambda got: all(got.requests(i, "Watch", "ok") for i in interfaces))
     assert samples.get("todobackend_subscriptions_active") == 0
-    for interface in ("websocket", "sse"):
+    for interface in interfaces:
         assert samples.requests(interface, "Watch", "ok") == 1, interface
 
 
@@ -142,7 +163,9 @@ async def test_subscriptions_and_their_events_over_websocket_and_sse(measured: s
 def test_operation_names_are_capped(measured: str) -> None:
     for n in range(30):
         post(measured, {"query": f"query Name{n} {{ todoStats {{ total }} }}"})
-    names = scrape(measured).labels("todobackend_requests_total", "operation")
+    names = settled(
+        measured, lambda got: "other" in got.labels("todobackend_requests_total", "operation")
+    ).labels("todobackend_requests_total", "operation")
     own = {name for name in names if name.startswith("Name")}
     # Each worker keeps its first names (the routes of REST are not counted); the rest: "other".
     graphql = {name for name in names if not name.startswith(("GET ", "POST "))}
@@ -158,6 +181,6 @@ def test_the_compose_stack_serves_metrics(service: Service) -> None:
         seen = {"query": "query Seen { todoStats { total } }"}
         assert http.post("/graphql", json=seen).is_success
         assert http.get("/todos").is_success
-    samples = scrape(service.url)
+    samples = settled(service.url, lambda got: got.requests("graphql", "Seen", "ok") >= 1)
     assert samples.requests("graphql", "Seen", "ok") >= 1
     assert samples.labels("todobackend_requests_total", "interface") >= {"graphql", "rest"}
