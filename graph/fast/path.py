@@ -93,7 +93,7 @@ class FastPath:
         plan = self.plan(query, operation_name)
         if plan is None:
             return None
-        if plan.kind not in _values(allowed):
+        if plan.kind not in allowed:
             return None  # the plain path refuses it
         calls = self._calls(plan, variables or {})
         if calls is None:  # the plain path reports the variables' errors, or the arguments'
@@ -174,12 +174,6 @@ class FastPath:
             data = None if is_non_null_type(root.field.type) else {root.key: None}
             return ExecutionResult(data=data, errors=errors)
         return ExecutionResult(data={root.key: completed}, errors=None)
-
-
-@functools.lru_cache(maxsize=16)
-def _values(kinds: frozenset[StrawberryOperationType]) -> frozenset[str]:
-    """The operation types' names (a request's allowed kinds, as Strawberry names them)."""
-    return frozenset(kind.value for kind in kinds)
 
 
 def _scalars(variables: dict[str, Any]) -> tuple[Any, ...] | None:

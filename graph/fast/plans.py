@@ -36,6 +36,7 @@ from graphql import (
 )
 from graphql.language import Visitor
 from strawberry.types.field import StrawberryField
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 
 from graph.fast import leaves, objects, reading, written
 from graph.fast.reading import Unplannable
@@ -71,7 +72,7 @@ class Plan:
     operation: OperationDefinitionNode
     roots: tuple[RootField, ...]
     root_type_name: str
-    kind: str  # the operation's type: "query" or "mutation"
+    kind: StrawberryOperationType  # the operation's type, as a request's allowed kinds name it
     # The calls made of scalar variables, by them (graph/fast/path.py).
     calls: dict[tuple[Any, ...], Calls] = dataclasses.field(
         default_factory=dict, compare=False, repr=False
@@ -139,7 +140,8 @@ class Planner:
             # One request per read: a second written list of the root is completed as usual.
             first_written = self.written[0] if self.written else None
             roots.append(RootField(key, nodes[0], field, strawberry_field, complete, first_written))
-        return Plan(operation, tuple(roots), root_type.name, operation.operation.value)
+        kind = StrawberryOperationType(operation.operation.value)
+        return Plan(operation, tuple(roots), root_type.name, kind)
 
     def _collect(
         self, runtime_type: GraphQLObjectType, selection_sets: list[SelectionSetNode]
