@@ -27,6 +27,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 
 from models import database
 from models.pool import FairPool
+from settings import Settings
 from todos import written
 from todos.search import search_key
 from todos.sql import DIALECTS, ROW_JSON
@@ -220,10 +221,10 @@ async def health(request: Request) -> Response:
     return _json({"status": "ok"})
 
 
-def _connect_arguments(url: str) -> dict[str, Any]:
-    """aiomysql pool arguments from a mysql:// URL, pooled as the service pools."""
-    pool_max = int(os.environ.get("DATABASE_POOL_MAX", database.DEFAULT_POOL_MAX))
-    config = expand_db_url(database.pooled(url, pool_max))
+def _connect_arguments(settings: Settings) -> dict[str, Any]:
+    """aiomysql pool arguments for the service's database, pooled as the service pools."""
+    url = settings.database_url
+    config = expand_db_url(database.pooled(url, settings.database_pool_max))
     if config["engine"] != "tortoise.backends.mysql":
         raise SystemExit(f"ceiling: DATABASE_URL must be mysql://..., not {url!r}")
     given = config["credentials"]
@@ -237,7 +238,9 @@ def _connect_arguments(url: str) -> dict[str, Any]:
 
 @asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
-    async with aiomysql.create_pool(**_connect_arguments(os.environ["DATABASE_URL"])) as pool:
+    # DATABASE_URL and DATABASE_POOL_MAX, read as the service reads them.
+    settings = Settings.from_environment()
+    async with aiomysql.create_pool(**_connect_arguments(settings)) as pool:
         app.state.pool = FairPool.adopt(pool)  # as the service's (models/pool.py)
         yield
 
