@@ -102,7 +102,7 @@ class MariaDB:
 
     def __init__(self) -> None:
         self.directory = Path(os.environ.get("BENCH_MYSQL_DIR", ROOT / "build/bench/mysql"))
-        self.port = int(os.environ.get("BENCH_MYSQL_PORT", "33062"))
+        self.port = int(os.environ.get("BENCH_MYSQL_PORT", "23062"))
         self.started = False  # by the bench: stopped at the end, else only its databases dropped
         self.databases: list[str] = []
 

@@ -27,7 +27,7 @@ from tests.servers import APP, Server, _free_port, running_server
 ROOT = Path(__file__).resolve().parent.parent
 PEER = ROOT / "bench" / "peer"
 POSTGRES = ROOT / "scripts" / "postgres-server.sh"
-PG_ENV = {"PG_BENCH_DIR": str(ROOT / "build" / "bench" / "postgres"), "PG_BENCH_PORT": "35432"}
+PG_ENV = {"PG_BENCH_DIR": str(ROOT / "build" / "bench" / "postgres"), "PG_BENCH_PORT": "25432"}
 # The same TodoMVC fields from both; the service's default sort is PostGraphile's orderBy.
 LIST = "query Todos($first: Int) { todos(first: $first) { nodes { id title completed order } } }"
 PG_LIST = ("query Todos($first: Int) { allTodos(first: $first, orderBy: [ORDER_ASC, "

@@ -4,7 +4,7 @@
     python bench/run.py --quick                                       CI: 2 s, 1 round, no judging
 
 With the .venv python: a private MariaDB (BENCH_MYSQL_DIR, BENCH_MYSQL_PORT: build/bench/mysql,
-33062) with the tables of bench/scenarios.py, on each the service as the release image runs it and
+23062) with the tables of bench/scenarios.py, on each the service as the release image runs it and
 the ceiling (bench/ceiling.py), checked to answer alike (bytes, or JSON shape for writes, and SQL),
 loaded with wrk in turn, round after round; medians printed. All it started is stopped, on failure
 and Ctrl-C too. Exit status: 0 when every scenario ran, 1 on failure, 130 interrupted."""

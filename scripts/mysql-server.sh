@@ -5,9 +5,10 @@
 #   scripts/mysql-server.sh kill    kill it at once (SIGKILL), keeping its data, as a crash would
 #   scripts/mysql-server.sh url DB  print a DATABASE_URL for database DB on it
 #   scripts/mysql-server.sh sql SQL run SQL on it as root
-# State lives in $MYSQL_TEST_DIR (default build/mysql); the port is $MYSQL_TEST_PORT (default 33061).
+# State lives in $MYSQL_TEST_DIR (default build/mysql); the port is $MYSQL_TEST_PORT (default 23061).
 DIR=${MYSQL_TEST_DIR:-$(pwd)/build/mysql}
-PORT=${MYSQL_TEST_PORT:-33061}
+# Below 32768, where Linux starts its ephemeral ports: no client connection can be holding it.
+PORT=${MYSQL_TEST_PORT:-23061}
 SOCKET=$DIR/mysqld.sock
 
 url() {

@@ -4,10 +4,11 @@
 #   scripts/postgres-server.sh stop    stop it and remove its data
 #   scripts/postgres-server.sh url DB  print a connection URL for database DB on it
 #   scripts/postgres-server.sh sql SQL [DB]   run SQL on it as the superuser
-# State lives in $PG_BENCH_DIR (default build/postgres); the port is $PG_BENCH_PORT (default 35432).
+# State lives in $PG_BENCH_DIR (default build/postgres); the port is $PG_BENCH_PORT (default 25432).
 # PostgreSQL refuses to run as root: as root, it runs as Debian's postgres user.
 DIR=${PG_BENCH_DIR:-$(pwd)/build/postgres}
-PORT=${PG_BENCH_PORT:-35432}
+# Below 32768, where Linux starts its ephemeral ports: no client connection can be holding it.
+PORT=${PG_BENCH_PORT:-25432}
 
 url() {
     echo "postgres://todo:todo@127.0.0.1:$PORT/$1"
