@@ -147,7 +147,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2)"]
 
-# Exec form: uvicorn (started by web/serve.py, each worker on a listening socket of its own) is
+# Exec form: uvicorn (started by web/serve.py, which deals connections to the workers in turn) is
 # PID 1 and gets SIGTERM itself. It stops accepting, finishes the requests in flight for at most
 # 5 s, then exits, within `docker stop`'s 10 s before SIGKILL. The app comes from its factory;
 # forwarded headers count only from FORWARDED_ALLOW_IPS (web/forwarded.py); each response leaves

@@ -16,9 +16,10 @@ from pathlib import Path
 import httpx
 
 STARTUP_SECONDS = 30
-# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): through web/serve.py (each
-# worker on a listening socket of its own), the factory, no forwarded headers of uvicorn's own
-# (web/forwarded.py decides which proxies count), and each response in one write (web/protocol.py).
+# How uvicorn serves the app, everywhere (Makefile, Dockerfile, bench): through web/serve.py (its
+# parent deals the connections to the workers in turn), the factory, no forwarded headers of
+# uvicorn's own (web/forwarded.py decides which proxies count), and each response in one write
+# (web/protocol.py).
 SERVE = ("-m", "web.serve")
 APP = ("--factory", "app:main", "--no-proxy-headers", "--http", "web.protocol:HttpToolsCoalescing")
 GRACEFUL_SHUTDOWN_SECONDS = 5  # as `make run` and the image start uvicorn

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 from starlette.types import Receive, Scope, Send
@@ -9,6 +10,8 @@ from starlette.types import Receive, Scope, Send
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     assert scope["type"] == "http"
+    if scope["path"] == "/slow":
+        await asyncio.sleep(1)
     body = str(os.getpid()).encode()
     headers = [(b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
