@@ -4,6 +4,7 @@ costs nothing when no measurement runs, so the interfaces note unconditionally."
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -87,7 +88,13 @@ def name_of(operation_name: object, query: object) -> str | None:
     (this is for a label only: a document with several operations names one in the request)."""
     if isinstance(operation_name, str):
         return operation_name
-    found = _OPERATION.search(query[:2000]) if isinstance(query, str) else None
+    return _first_name(query[:2000]) if isinstance(query, str) else None
+
+
+@functools.lru_cache(maxsize=256)
+def _first_name(start: str) -> str | None:
+    """Remembered: most requests send one of a few documents (at most 256 of 2,000 characters)."""
+    found = _OPERATION.search(start)
     return found[1] if found else None
 
 
