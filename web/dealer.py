@@ -138,9 +138,9 @@ class DealtConnections:
                 message, descriptors, _, _ = socket.recv_fds(self._channel, 16, 1)
             except BlockingIOError:
                 return
-            except OSError as error:
+            except OSError as error:  # the parent has gone (ECONNRESET), or its socket broke
                 if error.errno != errno.ECONNRESET:
-                    raise
+                    logger.warning("No more connections from the parent: %s", error)
                 message, descriptors = b"", []
             if not message:  # the parent has gone
                 self.close()
@@ -166,6 +166,5 @@ class DealtConnections:
         if self._channel.fileno() != -1:
             self._loop.remove_reader(self._channel.fileno())
             self._channel.close()
-        with contextlib.suppress(Exception):
-            for starting in self._starting:
-                starting.cancel()
+        for starting in list(self._starting):
+            starting.cancel()

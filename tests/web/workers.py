@@ -11,7 +11,7 @@ from starlette.types import Receive, Scope, Send
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     assert scope["type"] == "http"
     if scope["path"] == "/slow":
-        await asyncio.sleep(1)
+        await asyncio.sleep(3)
     body = str(os.getpid()).encode()
     headers = [(b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": 200, "headers": headers})
