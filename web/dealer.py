@@ -63,29 +63,30 @@ class Dealer:
 
     def _deal(self) -> None:
         while True:
-            with self._enrolled:
-                self._enrolled.wait_for(lambda: bool(self._workers))
+            self._enrolled_workers()  # none yet: clients wait in the kernel's queue
             try:
                 connection, _ = self._listener.accept()
-            except OSError as error:  # out of descriptors, say: the kernel keeps the client waiting
-                if self._stopped:
+            except OSError as error:
+                if self._stopped:  # stop() shut the listener down
                     self._listener.close()
                     return
+                # Out of descriptors, say: the kernel keeps the client waiting.
                 logger.warning("Accepting a connection failed: %s", error)
                 time.sleep(0.1)
                 continue
             with connection:
                 self._hand_over(connection)
 
+    def _enrolled_workers(self) -> list[socket.socket]:
+        """The workers enrolled now, once there is at least one."""
+        with self._enrolled:
+            self._enrolled.wait_for(lambda: bool(self._workers))
+            return list(self._workers)
+
     def _hand_over(self, connection: socket.socket) -> None:
         """Sends `connection` to the next worker that takes it, waiting while every one is full."""
         while True:
-            with self._enrolled:
-                workers = list(self._workers)
-            if not workers:
-                with self._enrolled:
-                    self._enrolled.wait_for(lambda: bool(self._workers))
-                continue
+            workers = self._enrolled_workers()
             start = next(self._turn)
             for step in range(len(workers)):
                 worker = workers[(start + step) % len(workers)]
