@@ -7,8 +7,10 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,6 +44,19 @@ class Run(NamedTuple):  # one wrk run
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Figures:  # what was measured of one scenario on one server
+    runs: list[Run] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)  # the server's, per request, run by run
+    sql: float = 0.0  # statements per request, over sequential requests
+    statements: list[str] = field(default_factory=list)  # one request's, triggers' included
+    answer: bytes = b""
+
+    def median(self, name: str) -> float:
+        values = self.cpu_ms if name == "cpu_ms" else [getattr(run, name) for run in self.runs]
+        return statistics.median(values) if values else 0.0
 
 
 def ensure_wrk() -> None:
@@ -118,10 +133,13 @@ class MariaDB:
 
     def running(self) -> bool:
         try:
-            os.kill(int((self.directory / "mysqld.pid").read_text()), 0)
+            os.kill(self.pid(), 0)
         except (OSError, ValueError):
             return False
         return True
+
+    def pid(self) -> int:
+        return int((self.directory / "mysqld.pid").read_text())
 
     def start(self) -> None:
         self.started = not self.running()  # so stopped at the end, even if it fails to start

@@ -101,6 +101,8 @@ def compare(stack: contextlib.ExitStack, mysql: load.MariaDB, bench: Any, logs: 
     prints the table (`bench`: run.py's, for its workers, seconds, rounds, failures)."""
     postgres("start")
     stack.callback(postgres, "stop")
+    postmaster = Path(PG_ENV["PG_BENCH_DIR"]) / "data" / "postmaster.pid"
+    bench.groups.place("postgres", int(postmaster.read_text().split()[0]))
     postgres("sql", "DROP DATABASE IF EXISTS bench_peer")
     postgres("sql", "CREATE DATABASE bench_peer OWNER todo")
     peer_url = postgres("url", "bench_peer")
@@ -124,6 +126,8 @@ def compare(stack: contextlib.ExitStack, mysql: load.MariaDB, bench: Any, logs: 
             if time.monotonic() > deadline:
                 raise BenchError(f"PostGraphile did not answer within 60 s: see {logs}/peer.log")
             time.sleep(0.5)
+        bench.groups.place("postgraphile", peer_pid)
+        bench.settle({f"peer-{kind.replace(' ', '-')}": server for kind, server in servers.items()})
         for kind, url in urls.items():
             put_todos(client, url, PG_CREATE if kind == "peer" else CREATE)
         titles = {}

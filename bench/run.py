@@ -17,11 +17,9 @@ import json
 import os
 import shutil
 import signal
-import statistics
 import sys
 import time
 from argparse import ArgumentParser, Namespace, RawTextHelpFormatter
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
@@ -32,6 +30,7 @@ if str(ROOT) not in sys.path:  # started as `python bench/run.py`
 import httpx  # noqa: E402
 
 from bench import load, peer  # noqa: E402
+from bench.groups import CpuGroups  # noqa: E402
 from bench.load import BenchError  # noqa: E402
 from bench.scenarios import MANIFEST, OWNERS, SCENARIOS, SECRET, TOKENS, Scenario  # noqa: E402
 from tests.servers import APP, Server, running_server  # noqa: E402
@@ -47,19 +46,6 @@ MAX_RSS_MB = 80.0  # issue 6: per worker, after the runs
 ROW = "{:<42} {:<8} {:>8} {:>7} {:>7} {:>5} {:>10} {:>13} {:>7}"
 
 
-@dataclass
-class Figures:  # what was measured of one scenario on one server
-    runs: list[load.Run] = field(default_factory=list)
-    cpu_ms: list[float] = field(default_factory=list)  # the server's, per request, run by run
-    sql: float = 0.0  # statements per request, over sequential requests
-    statements: list[str] = field(default_factory=list)  # one request's, triggers' included
-    answer: bytes = b""
-
-    def median(self, name: str) -> float:
-        values = self.cpu_ms if name == "cpu_ms" else [getattr(run, name) for run in self.runs]
-        return statistics.median(values) if values else 0.0
-
-
 class Bench:
     def __init__(self, arguments: Namespace) -> None:
         self.quick: bool = arguments.quick
@@ -69,17 +55,22 @@ class Bench:
         self.chosen = [s for s in SCENARIOS if not arguments.only or s.key in arguments.only]
         self.peer = not arguments.only or "peer" in arguments.only  # bench/peer.py's table
         self.mysql = load.MariaDB()
+        self.groups = CpuGroups()
         self.urls: dict[str, str] = {}  # DATABASE_URL by table
         self.servers: dict[tuple[str, str], Server] = {}  # by kind and table
-        self.figures = {(s.key, kind): Figures() for s in self.chosen for kind in KINDS}
+        self.figures = {(s.key, kind): load.Figures() for s in self.chosen for kind in KINDS}
         self.notes: list[str] = []
         self.failures: list[str] = []
 
     def run(self, stack: contextlib.ExitStack) -> None:
         """Everything, in order; whatever it starts is stopped when `stack` closes."""
         load.ensure_wrk()
+        stack.callback(self.groups.close)
+        say(self.groups.describe())
+        self.groups.place("load", os.getpid())  # wrk, started by the bench, runs in it too
         stack.callback(self.mysql.cleanup)
         self.mysql.start()
+        self.groups.place("mariadb", self.mysql.pid())
         say(f"MariaDB on 127.0.0.1:{self.mysql.port} ({self.mysql.directory})")
         shutil.rmtree(LOGS, ignore_errors=True)
         LOGS.mkdir(parents=True)
@@ -89,11 +80,7 @@ class Bench:
             self.serve(stack, SERVICE, table)  # migrates the new database first
             load.seed(self.urls[table], table)
             self.serve(stack, CEILING, table)
-        deadline = time.monotonic() + 60  # /health answers once the first worker is up
-        while any(len(self.pids(server)) < self.workers for server in self.servers.values()):
-            if time.monotonic() > deadline:
-                raise BenchError(f"not every server has {self.workers} workers after 60 s")
-            time.sleep(0.2)
+        self.settle({f"{kind}-{table}": server for (kind, table), server in self.servers.items()})
         say(f"servers up, {self.workers} workers each; logs in {LOGS.relative_to(ROOT)}")
         if self.chosen:
             self.check()
@@ -114,6 +101,16 @@ class Bench:
             cwd=ROOT,
         )  # fmt: skip
         self.servers[kind, table] = stack.enter_context(server)
+
+    def settle(self, servers: dict[str, Server]) -> None:
+        """Waits for every worker of these servers, then puts each server in its CPU group."""
+        deadline = time.monotonic() + 60  # /health answers once the first worker is up
+        while any(len(self.pids(server)) < self.workers for server in servers.values()):
+            if time.monotonic() > deadline:
+                raise BenchError(f"not every server has {self.workers} workers after 60 s")
+            time.sleep(0.2)
+        for name, server in servers.items():
+            self.groups.place(name, server.process.pid)
 
     def pids(self, server: Server) -> list[int]:
         return load.worker_pids(server.process.pid, self.workers)
