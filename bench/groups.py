@@ -5,9 +5,9 @@ happen to be grouped.
 Without this, Linux's autogroup decides: each session gets an equal share of a busy CPU, and the
 processes the bench starts land in sessions by accident. PostgreSQL puts every backend in a
 session of its own (each as heavy as the whole service), the bench started MariaDB in one of its
-own, and the service's workers shared one with wrk; list10's p99 came out 30-40 ms in the bench
-against 12-16 ms with MariaDB in the workers' session. Needs root and cgroup v1's cpu controller
-(as on the CI machine); elsewhere the bench says so and runs as before.
+own, and the service's workers shared one with wrk; list10's p99 came out 31-37 ms in the bench
+against 13-17 ms with MariaDB started in the bench's session. Needs root and cgroup v1's cpu
+controller (as on the CI machine); elsewhere the bench says so and runs as before.
 """
 
 from __future__ import annotations

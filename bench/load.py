@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import re
@@ -23,6 +25,7 @@ from bench.scenarios import TODOS, todo_row
 ROOT = Path(__file__).resolve().parent.parent
 TICKS = os.sysconf("SC_CLK_TCK")
 CONNECTIONS = 32  # wrk's
+LOCK = Path(tempfile.gettempdir()) / "todobackend-bench.lock"
 COLUMNS = ("id", "title", "search_key", "completed", "order", "version", "created_at", "updated_at",
            "owner")  # fmt: skip
 INSERT = f"INSERT INTO `todo` (`{'`,`'.join(COLUMNS)}`) VALUES ({','.join(['%s'] * len(COLUMNS))})"
@@ -57,6 +60,16 @@ class Figures:  # what was measured of one scenario on one server
     def median(self, name: str) -> float:
         values = self.cpu_ms if name == "cpu_ms" else [getattr(run, name) for run in self.runs]
         return statistics.median(values) if values else 0.0
+
+
+def alone(stack: contextlib.ExitStack) -> None:
+    """Refuses to run beside another bench on this machine (from any checkout): they would share
+    the fixed ports of MariaDB and PostgreSQL, and each other's CPU."""
+    lock = stack.enter_context(open(LOCK, "a"))  # noqa: SIM115  # held until the stack closes
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise BenchError(f"another bench is running on this machine (it holds {LOCK})") from None
 
 
 def ensure_wrk() -> None:

@@ -64,6 +64,7 @@ class Bench:
 
     def run(self, stack: contextlib.ExitStack) -> None:
         """Everything, in order; whatever it starts is stopped when `stack` closes."""
+        load.alone(stack)
         load.ensure_wrk()
         stack.callback(self.groups.close)
         say(self.groups.describe())
