@@ -57,14 +57,16 @@ class CpuGroups:
                 raise BenchError(f"cannot move {process} into {group}: {error}") from error
 
     def close(self) -> None:
-        """Every process left in a group back in the root group, and the groups removed."""
-        for group in reversed(self.groups):
-            for pid in (group / "cgroup.procs").read_text().split():
-                with contextlib.suppress(ProcessLookupError):
-                    (CPU / "cgroup.procs").write_text(f"{pid}\n")
-            group.rmdir()
-        if self.groups:
-            self.base.rmdir()
+        """Every process left in a group back in the root group, and the groups removed (one
+        that cannot be is reported and left: the results stand)."""
+        for group in [*reversed(self.groups), self.base] if self.groups else []:
+            try:
+                for pid in (group / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(ProcessLookupError):
+                        (CPU / "cgroup.procs").write_text(f"{pid}\n")
+                group.rmdir()
+            except OSError as error:
+                print(f"bench: CPU group {group} left behind: {error}", flush=True)
         self.groups.clear()
 
 

@@ -14,11 +14,10 @@ from tortoise.exceptions import DBConnectionError, OperationalError
 
 APP_LABEL = "models"
 MIGRATIONS = Path(__file__).parent.parent / "migrations"
-DEFAULT_POOL_MAX = 4
 MYSQL_ENGINE = "models.backend"  # Tortoise's, its pool fair (models/pool.py)
 
 
-def pooled(url: str, pool_max: int = DEFAULT_POOL_MAX) -> str:
+def pooled(url: str, pool_max: int) -> str:
     """A mysql:// URL with a pool of `pool_max` connections, unless it has its own."""
     if not url.startswith("mysql://") or "maxsize=" in urlsplit(url).query:
         return url
@@ -31,7 +30,7 @@ def pooled(url: str, pool_max: int = DEFAULT_POOL_MAX) -> str:
 MYSQL_SESSION_SETUP = "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"
 
 
-def connection_config(url: str, pool_max: int = DEFAULT_POOL_MAX) -> str | dict[str, Any]:
+def connection_config(url: str, pool_max: int) -> str | dict[str, Any]:
     if not url.startswith("mysql://"):
         return url
     config = expand_db_url(pooled(url, pool_max))
@@ -40,7 +39,7 @@ def connection_config(url: str, pool_max: int = DEFAULT_POOL_MAX) -> str | dict[
     return config
 
 
-def tortoise_config(url: str, pool_max: int = DEFAULT_POOL_MAX) -> dict[str, Any]:
+def tortoise_config(url: str, pool_max: int) -> dict[str, Any]:
     """The Tortoise (and aerich) configuration for a database URL."""
     return {
         "connections": {"default": connection_config(url, pool_max)},

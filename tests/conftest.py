@@ -34,7 +34,7 @@ async def database(request: pytest.FixtureRequest, tmp_dir: str) -> AsyncIterato
     backend: str = request.param
     url = database_url(backend, tmp_dir, "unit")
     await recreate(url)
-    config = tortoise_config(url)
+    config = tortoise_config(url, Settings.database_pool_max)
     await migrations.upgrade(config, migrations_location(backend))
     # The global fallback lets every test task use the ORM, as RegisterTortoise does for the app.
     async with TortoiseContext() as context:

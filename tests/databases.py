@@ -15,6 +15,7 @@ from tortoise.exceptions import OperationalError
 
 from models import Todo
 from models.database import tortoise_config
+from settings import Settings
 from todos.search import search_key
 
 BACKENDS = ["sqlite", "mysql"]
@@ -40,7 +41,7 @@ async def recreate(url: str) -> None:
     # statements made for SQLite must not be reused on MySQL.
     EXECUTOR_CACHE.clear()
     async with TortoiseContext() as context:
-        await context.init(config=tortoise_config(url))
+        await context.init(config=tortoise_config(url, Settings.database_pool_max))
         connection = context.connections.get("default")
         with contextlib.suppress(OperationalError):  # there is no database yet
             await connection.db_delete()
