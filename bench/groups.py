@@ -16,7 +16,7 @@ import contextlib
 import os
 from pathlib import Path
 
-from bench.load import BenchError
+from bench.load import BenchError, children
 
 CPU = Path("/sys/fs/cgroup/cpu")  # cgroup v1's cpu controller
 
@@ -75,7 +75,5 @@ def _with_descendants(pid: int) -> list[int]:
     while queue:
         current = queue.pop()
         found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                queue += [int(child) for child in (task / "children").read_text().split()]
+        queue += children(current)
     return found

@@ -241,10 +241,13 @@ def worker_pids(pid: int, workers: int) -> list[int]:
     """uvicorn's workers: the master itself, or its children started by multiprocessing."""
     if workers == 1:
         return [pid]
-    children: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        children += [int(child) for child in _read(f"{task}/children").split()]
-    return [child for child in children if b"spawn_main" in _read(f"/proc/{child}/cmdline")]
+    return [child for child in children(pid) if b"spawn_main" in _read(f"/proc/{child}/cmdline")]
+
+
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (any of its threads), from /proc; none once it has gone."""
+    tasks = Path(f"/proc/{pid}/task").glob("*")
+    return [int(child) for task in tasks for child in _read(f"{task}/children").split()]
 
 
 def cpu_seconds(pids: list[int]) -> float:

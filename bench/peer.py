@@ -81,14 +81,6 @@ def postgraphile(url: str, workers: int, log: Path) -> Any:
         process.wait(timeout=30)
 
 
-def children(pid: int) -> list[int]:
-    found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
 def put_todos(client: httpx.Client, url: str, create: str) -> None:
     """The same 100 todos, through the server's own createTodo, one by one."""
     for i in range(1, 101):
@@ -158,7 +150,7 @@ def compare(stack: contextlib.ExitStack, mysql: load.MariaDB, bench: Any, logs: 
                 print(f"bench:   round {number}  {label:<36} {kind:<11} {run.rps:8.1f} req/s  p50 "
                       f"{run.p50_ms:6.2f} ms  p99 {run.p99_ms:7.2f} ms", flush=True)  # fmt: skip
     pids = {kind: load.worker_pids(server.process.pid, bench.workers)
-            for kind, server in servers.items()} | {"peer": children(peer_pid)}  # fmt: skip
+            for kind, server in servers.items()} | {"peer": load.children(peer_pid)}  # fmt: skip
     report(runs, pids, bench.quick)
 
 
